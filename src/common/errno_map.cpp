@@ -1,0 +1,30 @@
+#include "common/errno_map.h"
+
+#include <cerrno>
+
+namespace azblobfs {
+
+int to_errno(const Status& status) {
+    switch (status.code()) {
+        case Code::kOk: return 0;
+        case Code::kNotFound: return ENOENT;
+        case Code::kAlreadyExists: return EEXIST;
+        case Code::kPreconditionFailed: return ESTALE;
+        case Code::kConflict: return EBUSY;
+        case Code::kAuthFailed: return EACCES;
+        case Code::kThrottled: return EAGAIN;
+        case Code::kUnavailable: return EIO;
+        case Code::kArchived: return ENODATA;  // documented: rehydrate the blob first
+        case Code::kInvalidName: return EINVAL;
+        case Code::kNameTooLong: return ENAMETOOLONG;
+        case Code::kTooLarge: return EFBIG;
+        case Code::kInvalidRange: return EINVAL;
+        case Code::kInvalidArgument: return EINVAL;
+        case Code::kNotSupported: return ENOTSUP;
+        case Code::kIoError: return EIO;
+        case Code::kInternal: return EIO;
+    }
+    return EIO;
+}
+
+}  // namespace azblobfs
