@@ -60,9 +60,14 @@ AzuriteServer::AzuriteServer(bool in_memory) : dir_("azurite") {
         std::string port_str = std::to_string(port_);
         std::string location = dir_.path().string();
         std::vector<std::string> args = {AZURITE_BLOB_BIN, "--blobHost", "127.0.0.1", "--blobPort",
-                                         port_str, "--location", location, "--skipApiVersionCheck",
-                                         "--loose", "--silent"};
-        if (in_memory) args.push_back("--inMemoryPersistence");
+                                         port_str, "--skipApiVersionCheck", "--loose", "--silent"};
+        // Azurite refuses --location together with --inMemoryPersistence.
+        if (in_memory) {
+            args.push_back("--inMemoryPersistence");
+        } else {
+            args.push_back("--location");
+            args.push_back(location);
+        }
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -71,6 +76,7 @@ AzuriteServer::AzuriteServer(bool in_memory) : dir_("azurite") {
         if (pid < 0) throw std::runtime_error("fork() failed");
         if (pid == 0) {
             setpgid(0, 0);  // own process group: stop() kills node and its children together
+            if (chdir(location.c_str()) != 0) _exit(126);  // any stray files land in the temp dir
             int devnull = open("/dev/null", O_WRONLY);
             if (devnull >= 0) {
                 dup2(devnull, STDOUT_FILENO);
