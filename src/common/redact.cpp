@@ -16,10 +16,10 @@ const std::vector<Rule>& rules() {
     static const std::vector<Rule> kRules = {
         // SAS signature in a URL or query string: sig=<base64, possibly percent-encoded>
         {std::regex(R"(([?&;\s"']|^)sig=[^&\s"';]*)", std::regex::icase), "$1sig=REDACTED"},
-        // Authorization header as logged "Authorization: SharedKey acct:sig" or in a pair list
-        {std::regex(R"((authorization\s*[:=]\s*)[^\r\n,;"']*)", std::regex::icase), "$1REDACTED"},
-        // Connection-string key
-        {std::regex(R"((AccountKey\s*=\s*)[^;\s"']*)", std::regex::icase), "$1REDACTED"},
+        // Authorization header as logged "Authorization: SharedKey acct:sig", in JSON or in a pair list
+        {std::regex(R"((authorization["']?\s*[:=,]\s*["']?)[^\r\n,;"']*)", std::regex::icase), "$1REDACTED"},
+        // Connection-string key, also in JSON form
+        {std::regex(R"((AccountKey["']?\s*[:=]\s*["']?)[^;\s"']*)", std::regex::icase), "$1REDACTED"},
     };
     return kRules;
 }
