@@ -11,7 +11,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libpugixml-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev
   nodejs npm
-  rclone fio attr sqlite3 rsync python3
+  rclone fio attr sqlite3 rsync python3 gnuplot-nox
 )
 
 SUDO=""

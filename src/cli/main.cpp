@@ -10,6 +10,8 @@
 #include "azure/curl_transport.h"
 #include "cli/account_options.h"
 #include "cli/commands.h"
+#include "cli/mount_cli.h"
+#include "cli/mount_command.h"
 #include "common/logging.h"
 
 namespace azblobfs {
@@ -38,6 +40,7 @@ struct Options {
     int hours = 24;
     int twins = 200;
     uint64_t seed = 42;
+    MountCliFlags mount;
 };
 
 void add_account_flags(CLI::App& app, Options& o) {
@@ -59,6 +62,10 @@ std::optional<std::string> real_getenv(const std::string& name) {
 
 int run(CLI::App& app, Options& o) {
     configure_logging(o.log_level);
+    CommandIo io{std::cout, std::cerr};
+    const std::string sub = app.get_subcommands().front()->get_name();
+    if (sub == "unmount") return cmd_unmount(o.mount.unmount_point, io);
+    if (sub == "status") return cmd_status(o.mount.status_cache_dir, io);
     std::string source;
     auto account = resolve_account(o.account, real_getenv, &source);
     if (!account.is_ok()) {
@@ -66,8 +73,7 @@ int run(CLI::App& app, Options& o) {
         return 2;
     }
     spdlog::info("account {} at {} (from {})", account->account_name, account->blob_endpoint, source);
-    CommandIo io{std::cout, std::cerr};
-    const std::string sub = app.get_subcommands().front()->get_name();
+    if (sub == "mount") return cmd_mount(o.mount.mount, *account, o.log_level, io);
     if (sub == "sas") return cmd_sas(*account, o.path, o.hours, io);
 
     auto transport = make_curl_transport(CurlTransportOptions{account->verify_tls, ""});
@@ -114,6 +120,7 @@ int main(int argc, char** argv) {
     auto* sample = app.add_subcommand("sample-data", "create the digital-twin sample containers and blobs");
     sample->add_option("--twins", o.twins, "number of leads")->capture_default_str();
     sample->add_option("--seed", o.seed, "random seed (same seed, same bytes)")->capture_default_str();
+    azblobfs::add_mount_subcommands(app, o.mount);
 
     CLI11_PARSE(app, argc, argv);
     return azblobfs::run(app, o);

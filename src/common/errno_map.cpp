@@ -23,6 +23,14 @@ int to_errno(const Status& status) {
         case Code::kNotSupported: return ENOTSUP;
         case Code::kIoError: return EIO;
         case Code::kInternal: return EIO;
+        case Code::kNotDirectory: return ENOTDIR;
+        case Code::kIsDirectory: return EISDIR;
+        case Code::kNotEmpty: return ENOTEMPTY;
+        case Code::kReadOnly: return EROFS;
+        case Code::kNoSpace: return ENOSPC;
+        case Code::kCrossDevice: return EXDEV;
+        case Code::kNotPermitted: return EPERM;
+        case Code::kNoAttribute: return ENODATA;
     }
     return EIO;
 }

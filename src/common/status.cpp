@@ -21,6 +21,14 @@ const char* code_name(Code code) {
         case Code::kNotSupported: return "NotSupported";
         case Code::kIoError: return "IoError";
         case Code::kInternal: return "Internal";
+        case Code::kNotDirectory: return "NotDirectory";
+        case Code::kIsDirectory: return "IsDirectory";
+        case Code::kNotEmpty: return "NotEmpty";
+        case Code::kReadOnly: return "ReadOnly";
+        case Code::kNoSpace: return "NoSpace";
+        case Code::kCrossDevice: return "CrossDevice";
+        case Code::kNotPermitted: return "NotPermitted";
+        case Code::kNoAttribute: return "NoAttribute";
     }
     return "Unknown";
 }

@@ -28,6 +28,15 @@ enum class Code {
     kNotSupported,        // operation the store or the server does not offer
     kIoError,             // local I/O failure (disk, LMDB)
     kInternal,            // a bug or an answer we cannot interpret
+    // Filesystem-level outcomes (fs/ and cache/).
+    kNotDirectory,        // a path component is a file
+    kIsDirectory,         // file operation on a directory
+    kNotEmpty,            // rmdir of a directory with entries
+    kReadOnly,            // write on a read-only mount
+    kNoSpace,             // cache full of data that cannot be evicted or uploaded
+    kCrossDevice,         // rename across containers
+    kNotPermitted,        // hard links, mknod: refused by design
+    kNoAttribute,         // extended attribute absent
 };
 
 const char* code_name(Code code);

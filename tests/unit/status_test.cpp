@@ -41,6 +41,10 @@ TEST(Status, ErrnoMappingIsPrecise) {
     EXPECT_EQ(to_errno(Status(Code::kNameTooLong, "")), ENAMETOOLONG);
     EXPECT_EQ(to_errno(Status(Code::kAuthFailed, "")), EACCES);
     EXPECT_EQ(to_errno(Status(Code::kUnavailable, "")), EIO);
+    EXPECT_EQ(to_errno(Status(Code::kNotDirectory, "")), ENOTDIR);
+    EXPECT_EQ(to_errno(Status(Code::kReadOnly, "")), EROFS);
+    EXPECT_EQ(to_errno(Status(Code::kNoAttribute, "")), ENODATA);
+    EXPECT_EQ(to_errno(Status(Code::kCrossDevice, "")), EXDEV);
 }
 
 }  // namespace

@@ -1,0 +1,106 @@
+#include "cache/cache_env.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "cache/key_schema.h"
+#include "cache/lmdb_cache_env.h"
+
+namespace azblobfs {
+namespace {
+
+constexpr unsigned int kMaxDbs = 8;  // the four of key_schema.h plus room for journal/sidecar
+constexpr const char* kLockFile = "azblobfs.lock";
+
+Status make_private_dir(const std::string& dir) {
+    std::error_code ec;
+    std::filesystem::path path(dir);
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        return Status(Code::kIoError, "mkdir " + dir + ": " + std::strerror(errno));
+    }
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+        return Status(Code::kIoError, "cache directory " + dir + " is not a directory");
+    }
+    return Status::ok();
+}
+
+// Creates meta on first open; otherwise checks that its schema version is ours.
+Status check_schema(lmdb::WriteTxn& txn, const CacheDbis& dbis) {
+    AZB_ASSIGN_OR_RETURN(auto stored, txn.get(dbis.meta, keys::kMetaSchemaVersion));
+    if (!stored) {
+        AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaSchemaVersion,
+                                    keys::encode_u32_be(keys::kSchemaVersion)));
+        return txn.put(dbis.meta, keys::kMetaNextFileId, keys::encode_u64_be(1));
+    }
+    auto version = keys::decode_u32_be(*stored);
+    if (version != keys::kSchemaVersion) {
+        std::string found = version ? std::to_string(*version) : "unreadable";
+        return Status(Code::kInvalidArgument,
+                      "index schema version " + found + ", this azblobfs uses version " +
+                          std::to_string(keys::kSchemaVersion) +
+                          "; remove the directory (it is only a cache) or use another one");
+    }
+    return Status::ok();
+}
+
+Result<CacheDbis> open_dbis(MDB_env* env) {
+    AZB_ASSIGN_OR_RETURN(auto txn, lmdb::WriteTxn::begin(env));
+    CacheDbis dbis;
+    AZB_ASSIGN_OR_RETURN(dbis.meta, txn.open_dbi(keys::kDbMeta, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.entries, txn.open_dbi(keys::kDbEntries, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.children, txn.open_dbi(keys::kDbChildren, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.blocks, txn.open_dbi(keys::kDbBlocks, MDB_CREATE));
+    AZB_RETURN_IF_ERROR(check_schema(txn, dbis));
+    AZB_RETURN_IF_ERROR(txn.commit());
+    return dbis;
+}
+
+}  // namespace
+
+LmdbCacheEnv::LmdbCacheEnv(std::string dir, DirLock lock, lmdb::Env env, CacheDbis dbis)
+    : dir_(std::move(dir)), lock_(std::move(lock)), env_(std::move(env)), dbis_(dbis) {
+    MDB_stat st{};
+    if (mdb_env_stat(env_.get(), &st) == 0) page_size_ = st.ms_psize;
+}
+
+Status LmdbCacheEnv::sync() { return env_.sync(true).with_context("cache directory " + dir_); }
+
+CacheEnvStats LmdbCacheEnv::stats() {
+    CacheEnvStats out;
+    MDB_envinfo info{};
+    if (mdb_env_info(env_.get(), &info) == 0) {
+        out.map_size = info.me_mapsize;
+        out.used_pages_bytes = (static_cast<uint64_t>(info.me_last_pgno) + 1) * page_size_;
+    }
+    struct stat st {};
+    std::string data_file = dir_ + "/data.mdb";
+    if (::stat(data_file.c_str(), &st) == 0) out.file_bytes = static_cast<uint64_t>(st.st_size);
+    return out;
+}
+
+Result<std::shared_ptr<CacheEnv>> open_cache_env(const std::string& dir, uint64_t map_size_bytes) {
+    if (map_size_bytes == 0) {
+        return Status(Code::kInvalidArgument, "cache size of " + dir + " must be positive");
+    }
+    AZB_RETURN_IF_ERROR(make_private_dir(dir));
+    AZB_ASSIGN_OR_RETURN(DirLock lock, DirLock::acquire(dir + "/" + kLockFile, dir));
+    auto env = lmdb::Env::open(dir, MDB_NOSYNC | MDB_NOTLS, kMaxDbs, map_size_bytes);
+    if (!env) return env.status().with_context("cache directory " + dir);
+    int dead = 0;
+    int rc = mdb_reader_check(env->get(), &dead);
+    if (rc != 0) return lmdb::error(rc, "mdb_reader_check").with_context("cache directory " + dir);
+    if (dead > 0) spdlog::info("cache directory {}: cleared {} stale LMDB readers", dir, dead);
+    auto dbis = open_dbis(env->get());
+    if (!dbis) return dbis.status().with_context("cache directory " + dir);
+    return std::shared_ptr<CacheEnv>(
+        std::make_shared<LmdbCacheEnv>(dir, std::move(lock), std::move(env).value(), *dbis));
+}
+
+}  // namespace azblobfs

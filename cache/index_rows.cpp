@@ -1,0 +1,159 @@
+#include "cache/index_rows.h"
+
+#include "cache/key_schema.h"
+
+namespace azblobfs::index_rows {
+namespace {
+
+struct Doomed {
+    std::string key;
+    uint64_t file_id = 0;
+    EntryType type = EntryType::kFile;
+};
+
+bool is_descendant(std::string_view path, std::string_view dir) {
+    if (dir.empty()) return !path.empty();
+    return path.size() > dir.size() + 1 && path.substr(0, dir.size()) == dir &&
+           path[dir.size()] == '/';
+}
+
+// Collects the records of every descendant of `dir` stored under keys with `tag`.
+Status collect_descendants(const lmdb::Txn& txn, const CacheDbis& dbis, const std::string& dir,
+                           char tag, std::vector<Doomed>* out) {
+    const std::string prefix = keys::descendant_key_prefix(dir, tag);
+    const std::string own_key = keys::entry_key(dir);
+    AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, dbis.entries));
+    AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(prefix));
+    while (item && item.key.substr(0, prefix.size()) == prefix) {
+        const auto& key = item.key;
+        const auto& value = item.value;
+        AZB_ASSIGN_OR_RETURN(keys::DecodedEntry decoded, keys::decode_entry_value(value));
+        bool mine = key != own_key;
+        // A hashed key only shares the first bytes of its path: check the stored full path.
+        if (decoded.stored_path) mine = is_descendant(*decoded.stored_path, dir);
+        if (mine) {
+            out->push_back(Doomed{std::string(key), decoded.record.file_id, decoded.record.type});
+        }
+        AZB_ASSIGN_OR_RETURN(item, cursor.next());
+    }
+    return Status::ok();
+}
+
+// Removes every descendant record of `dir` and their listings.
+Status remove_descendants(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std::string& dir,
+                          std::vector<uint64_t>* removed_ids) {
+    std::vector<Doomed> doomed;
+    AZB_RETURN_IF_ERROR(collect_descendants(txn, dbis, dir, 'p', &doomed));
+    AZB_RETURN_IF_ERROR(collect_descendants(txn, dbis, dir, 'h', &doomed));
+    for (const Doomed& d : doomed) {
+        AZB_RETURN_IF_ERROR(txn.del(dbis.entries, d.key).status());
+        AZB_RETURN_IF_ERROR(delete_listing_rows(txn, dbis, d.file_id));
+        removed_ids->push_back(d.file_id);
+    }
+    return Status::ok();
+}
+
+}  // namespace
+
+Result<std::optional<EntryRecord>> read_entry(const lmdb::Txn& txn, const CacheDbis& dbis,
+                                              const std::string& path) {
+    AZB_ASSIGN_OR_RETURN(auto value, txn.get(dbis.entries, keys::entry_key(path)));
+    if (!value) return std::optional<EntryRecord>();
+    AZB_ASSIGN_OR_RETURN(EntryRecord rec, keys::decode_entry(*value, path));
+    return std::optional<EntryRecord>(std::move(rec));
+}
+
+Status write_entry(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std::string& path,
+                   const EntryRecord& record) {
+    return txn.put(dbis.entries, keys::entry_key(path), keys::encode_entry(record, path));
+}
+
+Result<uint64_t> allocate_file_id(lmdb::WriteTxn& txn, const CacheDbis& dbis) {
+    AZB_ASSIGN_OR_RETURN(auto value, txn.get(dbis.meta, keys::kMetaNextFileId));
+    std::optional<uint64_t> next = value ? keys::decode_u64_be(*value) : std::nullopt;
+    if (!next || *next == 0) {
+        return Status(Code::kIoError, "cache index: meta next_file_id is missing or corrupt");
+    }
+    AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaNextFileId, keys::encode_u64_be(*next + 1)));
+    return *next;
+}
+
+Status reserve_file_id(lmdb::WriteTxn& txn, const CacheDbis& dbis, uint64_t used_id) {
+    AZB_ASSIGN_OR_RETURN(auto value, txn.get(dbis.meta, keys::kMetaNextFileId));
+    std::optional<uint64_t> next = value ? keys::decode_u64_be(*value) : std::nullopt;
+    if (next && *next > used_id) return Status::ok();
+    return txn.put(dbis.meta, keys::kMetaNextFileId, keys::encode_u64_be(used_id + 1));
+}
+
+Result<EntryRecord> upsert_entry(lmdb::WriteTxn& txn, const CacheDbis& dbis,
+                                 const std::string& path, EntryRecord record,
+                                 std::vector<uint64_t>* stale_ids) {
+    AZB_ASSIGN_OR_RETURN(auto existing, read_entry(txn, dbis, path));
+    if (existing) {
+        record.file_id = existing->file_id;
+        bool was_dir = existing->type == EntryType::kDirectory;
+        bool is_dir = record.type == EntryType::kDirectory;
+        if (was_dir && !is_dir) {
+            AZB_RETURN_IF_ERROR(delete_listing_rows(txn, dbis, existing->file_id));
+            AZB_RETURN_IF_ERROR(remove_descendants(txn, dbis, path, stale_ids));
+        } else if (!was_dir && is_dir) {
+            stale_ids->push_back(existing->file_id);
+        }
+    } else if (record.file_id == 0) {
+        AZB_ASSIGN_OR_RETURN(record.file_id, allocate_file_id(txn, dbis));
+    } else {
+        AZB_RETURN_IF_ERROR(reserve_file_id(txn, dbis, record.file_id));
+    }
+    AZB_RETURN_IF_ERROR(write_entry(txn, dbis, path, record));
+    return record;
+}
+
+Result<uint64_t> remove_entry_tree(lmdb::WriteTxn& txn, const CacheDbis& dbis,
+                                   const std::string& path, std::vector<uint64_t>* removed_ids) {
+    AZB_ASSIGN_OR_RETURN(auto existing, read_entry(txn, dbis, path));
+    if (!existing) return uint64_t{0};
+    AZB_RETURN_IF_ERROR(txn.del(dbis.entries, keys::entry_key(path)).status());
+    AZB_RETURN_IF_ERROR(delete_listing_rows(txn, dbis, existing->file_id));
+    removed_ids->push_back(existing->file_id);
+    if (existing->type == EntryType::kDirectory) {
+        AZB_RETURN_IF_ERROR(remove_descendants(txn, dbis, path, removed_ids));
+    }
+    return existing->file_id;
+}
+
+Status delete_listing_rows(lmdb::WriteTxn& txn, const CacheDbis& dbis, uint64_t dir_id) {
+    const std::string prefix = keys::listing_header_key(dir_id);
+    AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, dbis.children));
+    AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(prefix));
+    while (item && item.key.substr(0, prefix.size()) == prefix) {
+        AZB_RETURN_IF_ERROR(cursor.del());
+        AZB_ASSIGN_OR_RETURN(item, cursor.next());
+    }
+    return Status::ok();
+}
+
+Result<std::vector<DirChild>> read_child_rows(const lmdb::Txn& txn, const CacheDbis& dbis,
+                                              uint64_t dir_id) {
+    std::vector<DirChild> children;
+    AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, dbis.children));
+    AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(keys::listing_header_key(dir_id)));
+    if (item && item.key.size() == 8) {
+        AZB_ASSIGN_OR_RETURN(item, cursor.next());
+    }
+    while (item) {
+        auto name = keys::child_name(item.key, dir_id);
+        if (!name) break;
+        AZB_ASSIGN_OR_RETURN(EntryType type, keys::decode_child(item.value));
+        children.push_back(DirChild{std::string(*name), type});
+        AZB_ASSIGN_OR_RETURN(item, cursor.next());
+    }
+    return children;
+}
+
+std::pair<std::string, std::string> split_parent(const std::string& path) {
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos) return {std::string(), path};
+    return {path.substr(0, slash), path.substr(slash + 1)};
+}
+
+}  // namespace azblobfs::index_rows

@@ -1,0 +1,56 @@
+// Row-level operations of the metadata index inside one transaction (internal to cache/).
+// MetadataIndex composes them so that every public call is exactly one transaction.
+//
+// Invariants kept by these helpers (see key_schema.h for the layout):
+//  - An entry record, once stored, keeps its file id; new ids come from meta next_file_id,
+//    which stays above every id ever stored.
+//  - Removing a directory's record removes its listing rows and every descendant's record and
+//    listing rows (found by key range, so descendants that were looked up but never listed go
+//    too).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cache/entry_record.h"
+#include "cache/lmdb.h"
+#include "cache/lmdb_cache_env.h"
+
+namespace azblobfs::index_rows {
+
+Result<std::optional<EntryRecord>> read_entry(const lmdb::Txn& txn, const CacheDbis& dbis,
+                                              const std::string& path);
+Status write_entry(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std::string& path,
+                   const EntryRecord& record);
+
+// Returns a fresh file id and advances meta next_file_id.
+Result<uint64_t> allocate_file_id(lmdb::WriteTxn& txn, const CacheDbis& dbis);
+// Makes sure next_file_id is above `used_id` (an id supplied by the caller).
+Status reserve_file_id(lmdb::WriteTxn& txn, const CacheDbis& dbis, uint64_t used_id);
+
+// Stores `record` for `path`, keeping the stored file id or assigning one. When a directory
+// becomes something else, its listing and descendants go; the ids of everything removed (and of
+// a file turned directory, whose blocks are stale) are appended to *stale_ids.
+Result<EntryRecord> upsert_entry(lmdb::WriteTxn& txn, const CacheDbis& dbis,
+                                 const std::string& path, EntryRecord record,
+                                 std::vector<uint64_t>* stale_ids);
+
+// Removes the record of `path`; for a directory also its listing and all descendants. Appends
+// every removed file id to *removed_ids; returns the id of `path` itself (0 when absent).
+Result<uint64_t> remove_entry_tree(lmdb::WriteTxn& txn, const CacheDbis& dbis,
+                                   const std::string& path, std::vector<uint64_t>* removed_ids);
+
+// Deletes the listing header and all child rows of directory `dir_id`.
+Status delete_listing_rows(lmdb::WriteTxn& txn, const CacheDbis& dbis, uint64_t dir_id);
+
+// The child rows of `dir_id` (copied), in name order. Rows only: the header is not checked.
+Result<std::vector<DirChild>> read_child_rows(const lmdb::Txn& txn, const CacheDbis& dbis,
+                                              uint64_t dir_id);
+
+// Splits "a/b/c" into ("a/b", "c") and "c" into ("", "c").
+std::pair<std::string, std::string> split_parent(const std::string& path);
+
+}  // namespace azblobfs::index_rows

@@ -1,0 +1,114 @@
+// The key schema of the cache's LMDB environment: every named database, its keys and values.
+//
+//   database  key                                        value
+//   --------  -----------------------------------------  ------------------------------------
+//   meta      "schema_version"                           u32 big-endian (kSchemaVersion)
+//             "next_file_id"                             u64 big-endian: the next unused file id
+//             "evicted_blocks"                           u64 big-endian: blocks evicted after the
+//                                                        map filled up (written in a commit of its
+//                                                        own, which also lets LMDB reuse the pages
+//                                                        the eviction freed)
+//   entries   entry_key(path)                            encode_entry(record, path)
+//   children  dir_id (u64 BE, 8 bytes)                   listing header: validated_at_ns, i64 BE
+//             dir_id (u64 BE) + name (1..503 bytes)      child row: one byte, the EntryType
+//   blocks    file_id (u64 BE) + block index (u64 BE)    the block's bytes (BlockCache)
+//
+// Invariants:
+//  - Keys stay within LMDB's 511-byte key limit (kMaxKeyBytes).
+//  - entry_key(path): 'p' + path when that fits (path of at most 510 bytes); otherwise
+//    'h' + the first 478 bytes of the path + SHA-256(path) (32 bytes) = 511 bytes. The tag byte
+//    keeps the two forms apart. A hashed record stores the full path in its value and a read
+//    checks it, so a collision is detected, never served. Both forms begin with the path's
+//    leading bytes, so every descendant of a directory lies in two contiguous key ranges
+//    ('p' + dir + '/' ... and 'h' + the same prefix ...): subtree removal is a range scan.
+//  - File ids are assigned from meta "next_file_id", start at 1 and are never reused (0 means
+//    "none"). Every entry has one, directories included: a directory's id keys its children
+//    rows, a file's id keys its blocks. Blocks of a removed path are therefore never read
+//    again; they leave by LRU eviction or drop_file.
+//  - children rows of one directory are contiguous and sorted by name (memcmp order), header
+//    first (the 8-byte key is a prefix of its rows' keys). A directory has a header exactly when
+//    it has been listed completely (replace_listing); its child rows then mirror that listing,
+//    and every child row has an entries record.
+//  - blocks keys sort by file, then block index, so one file's blocks are one key range.
+//
+// Value encodings (all integers as noted; "varint" is unsigned LEB128, signed values zigzag):
+//  - encode_entry, format 1: u8 format (=1), u8 EntryType, u8 flags (bit0 has_marker, bit1 full
+//    path follows), varint size, svarint mtime_ns, svarint ctime_ns, varint file_id, svarint
+//    validated_at_ns, string etag, string content_type, string tier, varint metadata count and
+//    that many (string key, string value) pairs, then [string path] when flag bit1 is set.
+//    A string is a varint byte length followed by the bytes. Trailing bytes are an error.
+//    The full path is stored only for hashed keys.
+// A different layout must bump kSchemaVersion: open_cache_env refuses other versions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cache/entry_record.h"
+#include "common/status.h"
+
+namespace azblobfs::keys {
+
+inline constexpr uint32_t kSchemaVersion = 1;
+inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
+inline constexpr std::string_view kMetaNextFileId = "next_file_id";
+inline constexpr std::string_view kMetaEvictedBlocks = "evicted_blocks";
+
+inline constexpr const char* kDbMeta = "meta";
+inline constexpr const char* kDbEntries = "entries";
+inline constexpr const char* kDbChildren = "children";
+inline constexpr const char* kDbBlocks = "blocks";
+
+inline constexpr size_t kMaxKeyBytes = 511;  // LMDB's default mdb_env_get_maxkeysize
+inline constexpr size_t kSha256Bytes = 32;
+inline constexpr size_t kHashedPrefixBytes = kMaxKeyBytes - 1 - kSha256Bytes;  // 478
+inline constexpr size_t kMaxNameBytes = kMaxKeyBytes - 8;                      // child name
+
+std::string encode_u64_be(uint64_t v);
+std::string encode_u32_be(uint32_t v);
+// Decodes exactly 8 (u64) or 4 (u32) bytes; nullopt for any other length.
+std::optional<uint64_t> decode_u64_be(std::string_view bytes);
+std::optional<uint32_t> decode_u32_be(std::string_view bytes);
+
+// entries
+std::string entry_key(std::string_view path);
+bool entry_key_is_hashed(std::string_view key);
+// The key range holding every descendant of `dir` whose key has tag `tag` ('p' or 'h'): keys
+// starting with the returned prefix. For 'h' the candidates' stored paths must still be checked.
+std::string descendant_key_prefix(std::string_view dir, char tag);
+// The child path "dir/name" ("name" under the root "").
+std::string join_path(std::string_view dir, std::string_view name);
+
+std::string encode_entry(const EntryRecord& record, std::string_view path);
+struct DecodedEntry {
+    EntryRecord record;
+    std::optional<std::string> stored_path;  // set for hashed keys only
+};
+Result<DecodedEntry> decode_entry_value(std::string_view value);
+// Decodes a record stored under entry_key(path); a stored full path that differs from `path`
+// (a hash collision) is kIoError.
+Result<EntryRecord> decode_entry(std::string_view value, std::string_view path);
+
+// children
+std::string listing_header_key(uint64_t dir_id);
+std::string child_key(uint64_t dir_id, std::string_view name);
+// The name of a child row key of `dir_id`, or nullopt for a key of another directory or the
+// header itself.
+std::optional<std::string_view> child_name(std::string_view key, uint64_t dir_id);
+std::string encode_child(EntryType type);
+Result<EntryType> decode_child(std::string_view value);
+std::string encode_listing_header(int64_t validated_at_ns);
+Result<int64_t> decode_listing_header(std::string_view value);
+
+// blocks
+struct BlockKey {
+    uint64_t file_id = 0;
+    uint64_t index = 0;
+    bool operator==(const BlockKey&) const = default;
+};
+std::string block_key(BlockKey key);
+std::optional<BlockKey> decode_block_key(std::string_view key);
+
+}  // namespace azblobfs::keys

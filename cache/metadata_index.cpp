@@ -1,0 +1,168 @@
+#include "cache/metadata_index.h"
+
+#include <map>
+#include <string_view>
+
+#include "cache/index_rows.h"
+#include "cache/key_schema.h"
+#include "cache/lmdb_cache_env.h"
+
+namespace azblobfs {
+namespace {
+
+using ChildList = std::vector<std::pair<std::string, EntryRecord>>;
+
+Status check_name(const std::string& dir, const std::string& name) {
+    if (name.empty() || name.find('/') != std::string::npos || name.size() > keys::kMaxNameBytes) {
+        return Status(Code::kInvalidArgument, "cache index: invalid child name \"" + name +
+                                                  "\" in directory \"" + dir + "\"");
+    }
+    return Status::ok();
+}
+
+// Thread-safety: no state besides the environment; LMDB serialises writers and gives every
+// reader a snapshot.
+class LmdbMetadataIndex final : public MetadataIndex {
+public:
+    explicit LmdbMetadataIndex(std::shared_ptr<LmdbCacheEnv> env) : env_(std::move(env)) {}
+
+    Result<std::optional<EntryRecord>> get(const std::string& path) override {
+        AZB_RETURN_IF_ERROR(usable());
+        AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
+        return index_rows::read_entry(txn, env_->dbis(), path);
+    }
+
+    Result<EntryRecord> put(const std::string& path, EntryRecord record) override {
+        AZB_RETURN_IF_ERROR(usable());
+        AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_write());
+        std::vector<uint64_t> stale;
+        AZB_ASSIGN_OR_RETURN(
+            EntryRecord stored,
+            index_rows::upsert_entry(txn, env_->dbis(), path, std::move(record), &stale));
+        AZB_RETURN_IF_ERROR(txn.commit());
+        return stored;
+    }
+
+    Result<uint64_t> remove(const std::string& path) override {
+        AZB_RETURN_IF_ERROR(usable());
+        const CacheDbis& dbis = env_->dbis();
+        AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_write());
+        std::vector<uint64_t> removed;
+        AZB_ASSIGN_OR_RETURN(uint64_t id, index_rows::remove_entry_tree(txn, dbis, path, &removed));
+        if (!path.empty()) {
+            // Keep the parent's listing true: a listed child always has its record.
+            auto [parent, name] = index_rows::split_parent(path);
+            AZB_ASSIGN_OR_RETURN(auto parent_rec, index_rows::read_entry(txn, dbis, parent));
+            if (parent_rec && name.size() <= keys::kMaxNameBytes) {
+                AZB_RETURN_IF_ERROR(
+                    txn.del(dbis.children, keys::child_key(parent_rec->file_id, name)).status());
+            }
+        }
+        AZB_RETURN_IF_ERROR(txn.commit());
+        return id;
+    }
+
+    Result<std::optional<DirListing>> listing(const std::string& dir) override {
+        AZB_RETURN_IF_ERROR(usable());
+        const CacheDbis& dbis = env_->dbis();
+        AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
+        AZB_ASSIGN_OR_RETURN(auto dir_rec, index_rows::read_entry(txn, dbis, dir));
+        if (!dir_rec) return std::optional<DirListing>();
+        AZB_ASSIGN_OR_RETURN(auto header,
+                             txn.get(dbis.children, keys::listing_header_key(dir_rec->file_id)));
+        if (!header) return std::optional<DirListing>();
+        DirListing out;
+        AZB_ASSIGN_OR_RETURN(out.validated_at_ns, keys::decode_listing_header(*header));
+        AZB_ASSIGN_OR_RETURN(out.children,
+                             index_rows::read_child_rows(txn, dbis, dir_rec->file_id));
+        return std::optional<DirListing>(std::move(out));
+    }
+
+    Result<std::vector<uint64_t>> replace_listing(const std::string& dir, const ChildList& children,
+                                                  int64_t validated_at_ns) override;
+
+    Result<IndexStats> stats() override;
+
+private:
+    Status usable() const {
+        if (env_) return Status::ok();
+        return Status(Code::kInternal, "metadata index needs an environment from open_cache_env");
+    }
+    Result<uint64_t> directory_id(lmdb::WriteTxn& txn, const std::string& dir);
+
+    std::shared_ptr<LmdbCacheEnv> env_;
+};
+
+// The file id of `dir`, creating a bare directory record when it has none (e.g. the root).
+Result<uint64_t> LmdbMetadataIndex::directory_id(lmdb::WriteTxn& txn, const std::string& dir) {
+    const CacheDbis& dbis = env_->dbis();
+    AZB_ASSIGN_OR_RETURN(auto rec, index_rows::read_entry(txn, dbis, dir));
+    if (rec) return rec->file_id;
+    EntryRecord bare;
+    bare.type = EntryType::kDirectory;
+    AZB_ASSIGN_OR_RETURN(bare.file_id, index_rows::allocate_file_id(txn, dbis));
+    AZB_RETURN_IF_ERROR(index_rows::write_entry(txn, dbis, dir, bare));
+    return bare.file_id;
+}
+
+Result<std::vector<uint64_t>> LmdbMetadataIndex::replace_listing(const std::string& dir,
+                                                                 const ChildList& children,
+                                                                 int64_t validated_at_ns) {
+    AZB_RETURN_IF_ERROR(usable());
+    std::map<std::string_view, const EntryRecord*>
+        wanted;  // name order; a repeated name: last wins
+    for (const auto& [name, rec] : children) {
+        AZB_RETURN_IF_ERROR(check_name(dir, name));
+        wanted[name] = &rec;
+    }
+    const CacheDbis& dbis = env_->dbis();
+    AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_write());
+    AZB_ASSIGN_OR_RETURN(uint64_t dir_id, directory_id(txn, dir));
+    AZB_ASSIGN_OR_RETURN(auto old_rows, index_rows::read_child_rows(txn, dbis, dir_id));
+    std::vector<uint64_t> removed;
+    for (const DirChild& old : old_rows) {
+        if (wanted.count(old.name) != 0) continue;
+        AZB_RETURN_IF_ERROR(
+            index_rows::remove_entry_tree(txn, dbis, keys::join_path(dir, old.name), &removed)
+                .status());
+        AZB_RETURN_IF_ERROR(txn.del(dbis.children, keys::child_key(dir_id, old.name)).status());
+    }
+    for (const auto& [name, rec] : wanted) {
+        std::string path = keys::join_path(dir, name);
+        AZB_RETURN_IF_ERROR(index_rows::upsert_entry(txn, dbis, path, *rec, &removed).status());
+        AZB_RETURN_IF_ERROR(
+            txn.put(dbis.children, keys::child_key(dir_id, name), keys::encode_child(rec->type)));
+    }
+    AZB_RETURN_IF_ERROR(txn.put(dbis.children, keys::listing_header_key(dir_id),
+                                keys::encode_listing_header(validated_at_ns)));
+    AZB_RETURN_IF_ERROR(txn.commit());
+    return removed;
+}
+
+Result<IndexStats> LmdbMetadataIndex::stats() {
+    AZB_RETURN_IF_ERROR(usable());
+    const CacheDbis& dbis = env_->dbis();
+    AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
+    IndexStats out;
+    AZB_ASSIGN_OR_RETURN(out.entries, txn.count(dbis.entries));
+    // Headers are the 8-byte keys; hop from one directory's rows to the next id.
+    AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, dbis.children));
+    AZB_ASSIGN_OR_RETURN(auto item, cursor.first());
+    while (item) {
+        auto id = keys::decode_u64_be(item.key.substr(0, 8));
+        if (!id) return Status(Code::kIoError, "cache index: corrupt children key");
+        if (item.key.size() == 8) ++out.listed_dirs;
+        if (*id == UINT64_MAX) break;
+        AZB_ASSIGN_OR_RETURN(item, cursor.seek(keys::listing_header_key(*id + 1)));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::unique_ptr<MetadataIndex> make_metadata_index(std::shared_ptr<CacheEnv> env) {
+    return std::make_unique<LmdbMetadataIndex>(
+        std::dynamic_pointer_cast<LmdbCacheEnv>(std::move(env)));
+}
+
+}  // namespace azblobfs

@@ -1,0 +1,117 @@
+// The Filesystem core: FUSE-free semantics of the mounted tree (inodes, attributes, directory
+// listings, reads through the block cache). fs/fuse_ops.cpp only unpacks FUSE requests, calls
+// these methods and replies; everything here is testable without /dev/fuse.
+//
+// Contract:
+//  - Inode 1 is the mount root. Inode numbers are assigned on first lookup of a path and live
+//    until forget() drops their lookup count to zero (and the mount ends).
+//  - Every method is thread-safe, returns Status/Result and never throws. No lock is held
+//    across network I/O.
+//  - Freshness: an entry or listing younger than its TTL is answered from the index without a
+//    round trip; older ones are revalidated. If the store is unreachable (Unavailable,
+//    Throttled), stale index data is served instead (offline mode), with one warning.
+//  - open() always revalidates the ETag (close-to-open consistency). keep_cache is true only
+//    when the ETag is the one whose blocks are cached.
+//  - read() never mixes two versions of a blob: every miss is fetched with If-Match on the ETag
+//    the handle opened; on PreconditionFailed the file's blocks are dropped, the entry is
+//    refreshed and the read restarts on the new version.
+//  - This mount is read-only: mutating operations are not part of this interface yet.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "blob/blob_store.h"
+#include "cache/block_cache.h"
+#include "cache/metadata_index.h"
+#include "common/status.h"
+
+namespace azblobfs {
+
+struct FsOptions {
+    // Set: the mount root is this container. Unset: the root lists every container.
+    std::optional<std::string> container;
+    double attr_ttl_s = 60;           // entries (stat) younger than this are not revalidated
+    double dir_ttl_s = 60;            // listings younger than this are not re-listed
+    double negative_ttl_s = 5;        // a missing name is remembered this long
+    uid_t uid = 0;
+    gid_t gid = 0;
+    mode_t file_mode = 0644;
+    mode_t dir_mode = 0755;
+    uint64_t readahead_max_bytes = 8 << 20;  // largest read-ahead window (sequential reads)
+    int fetch_threads = 8;            // parallel ranged GETs for read-ahead
+    // Wall clock in nanoseconds since the Unix epoch, used for TTLs and validated_at. Empty: the
+    // system clock. Tests inject a manual clock to step past TTLs without sleeping.
+    std::function<int64_t()> clock_ns;
+};
+
+struct Attributes {
+    uint64_t ino = 0;
+    struct stat st{};                 // complete stat (mode, size, times, nlink, uid, gid, blocks)
+};
+
+struct EntryReply {
+    Attributes attr;                  // attr.ino == 0: negative entry (name does not exist)
+    double entry_timeout_s = 0;
+    double attr_timeout_s = 0;
+};
+
+struct OpenReply {
+    uint64_t fh = 0;
+    bool keep_cache = false;
+};
+
+struct DirEntryPlus {
+    std::string name;
+    EntryReply entry;
+};
+
+struct FsStatus {
+    uint64_t skipped_names = 0;       // hostile blob names skipped (never shown)
+    uint64_t offline_answers = 0;     // answers served from the index because the store failed
+    BlockCacheStats cache;
+    uint64_t bytes_fetched = 0;       // bytes received from the store by read()
+    uint64_t range_requests = 0;      // ranged GETs issued by read() and read-ahead
+};
+
+class Filesystem {
+public:
+    virtual ~Filesystem() = default;
+
+    // name lookup in a directory; a missing name is a negative EntryReply (not an error).
+    virtual Result<EntryReply> lookup(uint64_t parent, const std::string& name) = 0;
+    virtual void forget(uint64_t ino, uint64_t nlookup) = 0;
+    virtual Result<Attributes> getattr(uint64_t ino) = 0;
+    virtual Result<std::string> readlink(uint64_t ino) = 0;
+
+    virtual Result<OpenReply> open(uint64_t ino, int flags) = 0;
+    virtual Result<std::string> read(uint64_t ino, uint64_t fh, uint64_t offset, uint64_t size) = 0;
+    virtual void release(uint64_t ino, uint64_t fh) = 0;
+
+    // opendir snapshots the listing; readdir returns entries from `offset` (0 = start; each
+    // entry's position + 1 is the next offset), including "." and "..", each entry counted as
+    // one lookup (READDIRPLUS semantics) when `plus` is true.
+    virtual Result<uint64_t> opendir(uint64_t ino) = 0;
+    virtual Result<std::vector<DirEntryPlus>> readdir(uint64_t ino, uint64_t fh, uint64_t offset,
+                                                      size_t max_entries, bool plus) = 0;
+    virtual void releasedir(uint64_t ino, uint64_t fh) = 0;
+
+    // user.* from blob metadata; user.azure.etag, user.azure.content_type, user.azure.tier.
+    virtual Result<std::string> getxattr(uint64_t ino, const std::string& name) = 0;
+    virtual Result<std::vector<std::string>> listxattr(uint64_t ino) = 0;
+
+    virtual FsStatus status() = 0;
+};
+
+// The store, index and cache are shared with nothing else in the process.
+std::unique_ptr<Filesystem> make_filesystem(std::shared_ptr<BlobStore> store,
+                                            std::shared_ptr<MetadataIndex> index,
+                                            std::shared_ptr<BlockCache> cache, FsOptions options);
+
+}  // namespace azblobfs

@@ -1,0 +1,228 @@
+#include "fs/filesystem_impl.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "blob/names.h"
+#include "fs/attributes.h"
+#include "fs/entry_builder.h"
+#include "fs/xattrs.h"
+
+namespace azblobfs {
+
+namespace {
+
+FsOptions with_clock(FsOptions options) {
+    if (!options.clock_ns) {
+        options.clock_ns = [] {
+            return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+        };
+    }
+    return options;
+}
+
+int64_t seconds_to_ns(double s) { return static_cast<int64_t>(std::llround(s * 1e9)); }
+
+}  // namespace
+
+std::unique_ptr<Filesystem> make_filesystem(std::shared_ptr<BlobStore> store,
+                                            std::shared_ptr<MetadataIndex> index,
+                                            std::shared_ptr<BlockCache> cache, FsOptions options) {
+    return std::make_unique<FilesystemImpl>(std::move(store), std::move(index), std::move(cache),
+                                            std::move(options));
+}
+
+FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store,
+                               std::shared_ptr<MetadataIndex> index,
+                               std::shared_ptr<BlockCache> cache, FsOptions options)
+    : options_(with_clock(std::move(options))),
+      store_(std::move(store)),
+      index_(std::move(index)),
+      cache_(std::move(cache)),
+      names_(options_.container),
+      mount_start_ns_(options_.clock_ns()),
+      offline_(options_.clock_ns),
+      negatives_(seconds_to_ns(options_.negative_ttl_s)),
+      gate_(cache_),
+      loader_(*store_, *index_, gate_, names_, skipped_, mount_start_ns_),
+      probe_(*store_, skipped_, mount_start_ns_),
+      read_path_(*store_, gate_, options_.readahead_max_bytes, options_.fetch_threads) {}
+
+int64_t FilesystemImpl::now() const { return options_.clock_ns(); }
+
+bool FilesystemImpl::fresh(int64_t validated_at_ns, double ttl_s, int64_t now_ns) const {
+    return now_ns - validated_at_ns < seconds_to_ns(ttl_s);
+}
+
+Result<std::string> FilesystemImpl::path_of(uint64_t ino) const {
+    std::optional<std::string> path = inodes_.path_of(ino);
+    if (!path) return Status(Code::kNotFound, "inode " + std::to_string(ino) + " is not known");
+    return *path;
+}
+
+EntryRecord FilesystemImpl::root_record() const {
+    return virtual_dir_record(mount_start_ns_, now());
+}
+
+// Stores `fresh` for `path`, keeping the file id of `old` and dropping cached blocks that no
+// longer match the content (VersionGate invariant).
+Result<EntryRecord> FilesystemImpl::save(const std::string& path,
+                                         const std::optional<EntryRecord>& old, EntryRecord fresh) {
+    if (old) {
+        fresh.file_id = old->file_id;
+        if (has_content(*old) && !has_content(fresh)) AZB_RETURN_IF_ERROR(gate_.remove(old->file_id));
+        if (has_content(*old) && has_content(fresh)) {
+            AZB_RETURN_IF_ERROR(gate_.switch_to(old->file_id, old->etag, fresh.etag));
+        }
+    }
+    AZB_ASSIGN_OR_RETURN(EntryRecord saved, index_->put(path, std::move(fresh)));
+    if (has_content(saved) && !(old && has_content(*old))) {
+        AZB_RETURN_IF_ERROR(gate_.switch_to(saved.file_id, saved.etag, saved.etag));
+    }
+    negatives_.forget(path);
+    return saved;
+}
+
+Status FilesystemImpl::forget_path(const std::string& path) {
+    AZB_ASSIGN_OR_RETURN(uint64_t file_id, index_->remove(path));
+    return gate_.remove(file_id);
+}
+
+// The record of `path`, revalidated per the freshness rules; NotFound when it does not exist.
+Result<EntryRecord> FilesystemImpl::current_record(const std::string& path) {
+    if (path.empty()) return root_record();
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
+    if (record) {
+        if (record->type == EntryType::kDirectory ||
+            fresh(record->validated_at_ns, options_.attr_ttl_s, now())) {
+            return *record;
+        }
+        return revalidate_blob(path, *record);
+    }
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> probed, probe_and_save(path, std::nullopt));
+    if (!probed) return Status(Code::kNotFound, path + " does not exist");
+    return *probed;
+}
+
+Result<EntryRecord> FilesystemImpl::revalidate_blob(const std::string& path, const EntryRecord& old) {
+    BlobLocation loc = names_.locate(path);
+    Result<BlobProperties> props = store_->get_properties(loc.container, loc.blob);
+    if (props.is_ok()) return save(path, old, record_from_blob(*props, now()));
+    if (props.status().code() == Code::kNotFound) {
+        AZB_RETURN_IF_ERROR(forget_path(path));
+        return Status(Code::kNotFound, path + " no longer exists");
+    }
+    if (is_offline_error(props.status())) {
+        offline_.served(path, props.status());
+        return old;
+    }
+    return props.status();
+}
+
+Result<std::optional<EntryRecord>> FilesystemImpl::probe_and_save(
+    const std::string& path, const std::optional<EntryRecord>& old) {
+    int64_t t = now();
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> probed, probe_.probe(names_.locate(path), t));
+    if (!probed) {
+        if (old) AZB_RETURN_IF_ERROR(forget_path(path));
+        negatives_.remember(path, t);
+        return std::optional<EntryRecord>();
+    }
+    AZB_ASSIGN_OR_RETURN(EntryRecord saved, save(path, old, std::move(*probed)));
+    return std::optional<EntryRecord>(std::move(saved));
+}
+
+EntryReply FilesystemImpl::positive_reply(const std::string& path, const EntryRecord& record) {
+    EntryReply reply;
+    reply.attr = make_attributes(inodes_.acquire(path), record, options_);
+    reply.entry_timeout_s = options_.dir_ttl_s;
+    reply.attr_timeout_s = options_.attr_ttl_s;
+    return reply;
+}
+
+EntryReply FilesystemImpl::negative_reply() const {
+    EntryReply reply;
+    reply.entry_timeout_s = options_.negative_ttl_s;
+    return reply;
+}
+
+Result<EntryReply> FilesystemImpl::lookup(uint64_t parent, const std::string& name) {
+    AZB_ASSIGN_OR_RETURN(std::string dir, path_of(parent));
+    if (name.size() > kMaxNameBytes) {
+        return Status(Code::kNameTooLong, "name of " + std::to_string(name.size()) + " bytes");
+    }
+    if (NameMapping::unfit_component(name)) return negative_reply();
+    std::string path = NameMapping::join(dir, name);
+    if (NameMapping::code_points(names_.locate(path).blob) > kMaxBlobNameChars) {
+        return Status(Code::kNameTooLong, "blob name of " + path + " is over 1,024 characters");
+    }
+    int64_t t = now();
+    AZB_ASSIGN_OR_RETURN(std::optional<DirListing> listing, index_->listing(dir));
+    if (listing && fresh(listing->validated_at_ns, options_.dir_ttl_s, t)) {
+        bool listed = false;
+        for (const DirChild& c : listing->children) listed = listed || c.name == name;
+        if (!listed) return negative_reply();
+        AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
+        if (record) return positive_reply(path, *record);
+    }
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
+    if (record && fresh(record->validated_at_ns, options_.attr_ttl_s, t)) {
+        return positive_reply(path, *record);
+    }
+    if (!record && negatives_.contains(path, t)) return negative_reply();
+    return lookup_uncached(dir, path, listing, record);
+}
+
+Result<EntryReply> FilesystemImpl::lookup_uncached(const std::string& dir, const std::string& path,
+                                                   const std::optional<DirListing>& listing,
+                                                   const std::optional<EntryRecord>& record) {
+    Result<std::optional<EntryRecord>> probed = probe_and_save(path, record);
+    if (probed.is_ok()) {
+        if (!*probed) return negative_reply();
+        return positive_reply(path, **probed);
+    }
+    if (!is_offline_error(probed.status())) return probed.status();
+    if (record) {
+        offline_.served(path, probed.status());
+        return positive_reply(path, *record);
+    }
+    if (listing) {  // stale listing without this name: it was absent when last seen
+        offline_.served(dir, probed.status());
+        return negative_reply();
+    }
+    return probed.status();
+}
+
+void FilesystemImpl::forget(uint64_t ino, uint64_t nlookup) { inodes_.forget(ino, nlookup); }
+
+Result<Attributes> FilesystemImpl::getattr(uint64_t ino) {
+    AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
+    AZB_ASSIGN_OR_RETURN(EntryRecord record, current_record(path));
+    return make_attributes(ino, record, options_);
+}
+
+Result<std::string> FilesystemImpl::getxattr(uint64_t ino, const std::string& name) {
+    AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
+    AZB_ASSIGN_OR_RETURN(EntryRecord record, current_record(path));
+    return xattr_value(record, name);
+}
+
+Result<std::vector<std::string>> FilesystemImpl::listxattr(uint64_t ino) {
+    AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
+    AZB_ASSIGN_OR_RETURN(EntryRecord record, current_record(path));
+    return xattr_names(record);
+}
+
+FsStatus FilesystemImpl::status() {
+    FsStatus s;
+    s.skipped_names = skipped_.count();
+    s.offline_answers = offline_.count();
+    s.cache = cache_->stats();
+    s.bytes_fetched = read_path_.bytes_fetched();
+    s.range_requests = read_path_.range_requests();
+    return s;
+}
+
+}  // namespace azblobfs

@@ -1,0 +1,147 @@
+// The Filesystem core behind fs/filesystem.h (read-only mount).
+//
+// Pieces: NameMapping (paths <-> blobs), DirLoader (listing -> index), EntryProbe (one path ->
+// store), InodeTable, NegativeCache, VersionGate + ReadPath (blocks), SkippedNames and
+// OfflineNotice (status counters and their log lines).
+//
+// Freshness rules (clock: FsOptions::clock_ns):
+//  - lookup: fresh parent listing (< dir_ttl) answers, absent names are negative; else a fresh
+//    record (< attr_ttl); else a remembered miss (< negative_ttl); else EntryProbe.
+//  - getattr/getxattr/readlink: a fresh record answers; a stale file is revalidated with
+//    get_properties; directories are answered from their record.
+//  - open: always get_properties (close-to-open).
+//  - opendir: lists when the listing is older than dir_ttl.
+//  - Unavailable/Throttled from the store: stale data is served when there is any (offline).
+//  - The root and virtual directories without a marker have the mount start time as mtime.
+//
+// Locks (none held across network I/O; never nested): handles_mu_; each FileHandle::mu;
+// ReadAheadState::mu; and the internal mutexes of the pieces above.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "fs/dir_loader.h"
+#include "fs/entry_probe.h"
+#include "fs/filesystem.h"
+#include "fs/inode_table.h"
+#include "fs/name_mapping.h"
+#include "fs/negative_cache.h"
+#include "fs/offline_notice.h"
+#include "fs/read_path.h"
+#include "fs/skipped_names.h"
+#include "fs/version_gate.h"
+
+namespace azblobfs {
+
+class FilesystemImpl final : public Filesystem {
+public:
+    // High bit of the inode number reported by plain readdir for entries that have no inode
+    // yet (ORed with the entry's file id); only ever used as d_ino.
+    static constexpr uint64_t kUnassignedInoBit = 1ULL << 63;
+
+    FilesystemImpl(std::shared_ptr<BlobStore> store, std::shared_ptr<MetadataIndex> index,
+                   std::shared_ptr<BlockCache> cache, FsOptions options);
+
+    Result<EntryReply> lookup(uint64_t parent, const std::string& name) override;
+    void forget(uint64_t ino, uint64_t nlookup) override;
+    Result<Attributes> getattr(uint64_t ino) override;
+    Result<std::string> readlink(uint64_t ino) override;
+
+    Result<OpenReply> open(uint64_t ino, int flags) override;
+    Result<std::string> read(uint64_t ino, uint64_t fh, uint64_t offset, uint64_t size) override;
+    void release(uint64_t ino, uint64_t fh) override;
+
+    // Entry i of the returned vector is at stream position offset + i (no position is ever
+    // skipped). "." and ".." carry their inode numbers but are never counted as lookups (the
+    // kernel does not count them either). With `plus`, a child that vanished since opendir is
+    // returned with attr.ino == 0 (uncounted; only its st_mode type bits are set).
+    Result<uint64_t> opendir(uint64_t ino) override;
+    Result<std::vector<DirEntryPlus>> readdir(uint64_t ino, uint64_t fh, uint64_t offset,
+                                              size_t max_entries, bool plus) override;
+    void releasedir(uint64_t ino, uint64_t fh) override;
+
+    Result<std::string> getxattr(uint64_t ino, const std::string& name) override;
+    Result<std::vector<std::string>> listxattr(uint64_t ino) override;
+
+    FsStatus status() override;
+
+    // Blocks until no read-ahead fetch is queued or running.
+    void wait_for_background_fetches() { read_path_.wait_idle(); }
+
+private:
+    struct FileHandle {
+        uint64_t ino = 0;
+        std::mutex mu;            // guards version, archived and served_data
+        FileVersion version;
+        bool archived = false;
+        // Set once a read returned bytes. From then on the handle is bound to its version: if
+        // the blob changes, reads fail with PreconditionFailed (ESTALE) instead of switching,
+        // because the application (and the kernel page cache) already hold old bytes.
+        bool served_data = false;
+        ReadAheadState readahead;
+    };
+    struct DirHandle {
+        uint64_t ino = 0;
+        std::string path;
+        std::vector<DirChild> children;  // the listing snapshot taken by opendir
+    };
+
+    // filesystem_impl.cpp: records and replies
+    int64_t now() const;
+    bool fresh(int64_t validated_at_ns, double ttl_s, int64_t now_ns) const;
+    Result<std::string> path_of(uint64_t ino) const;
+    EntryRecord root_record() const;
+    Result<EntryRecord> save(const std::string& path, const std::optional<EntryRecord>& old,
+                             EntryRecord fresh);
+    Status forget_path(const std::string& path);
+    Result<EntryRecord> current_record(const std::string& path);
+    Result<EntryRecord> revalidate_blob(const std::string& path, const EntryRecord& old);
+    Result<std::optional<EntryRecord>> probe_and_save(const std::string& path,
+                                                      const std::optional<EntryRecord>& old);
+    Result<EntryReply> lookup_uncached(const std::string& dir, const std::string& path,
+                                       const std::optional<DirListing>& listing,
+                                       const std::optional<EntryRecord>& record);
+    EntryReply positive_reply(const std::string& path, const EntryRecord& record);
+    EntryReply negative_reply() const;
+
+    // filesystem_files.cpp: content
+    FileVersion version_of(const std::string& path, const EntryRecord& record) const;
+    // allow_restart: on a changed blob, restart on the new version (else PreconditionFailed).
+    Result<std::string> read_version(FileVersion* version, uint64_t offset, uint64_t size,
+                                     ReadAheadState* readahead, bool allow_restart);
+    Result<FileVersion> refresh_version(const FileVersion& stale);
+    std::shared_ptr<FileHandle> file_handle(uint64_t fh);
+
+    // filesystem_dirs.cpp: listings
+    Result<DirListing> current_listing(const std::string& dir);
+    Result<DirEntryPlus> dir_entry(const DirHandle& dh, size_t position, bool plus);
+
+    const FsOptions options_;
+    std::shared_ptr<BlobStore> store_;
+    std::shared_ptr<MetadataIndex> index_;
+    std::shared_ptr<BlockCache> cache_;
+    const NameMapping names_;
+    const int64_t mount_start_ns_;
+    SkippedNames skipped_;
+    OfflineNotice offline_;
+    InodeTable inodes_;
+    NegativeCache negatives_;
+    VersionGate gate_;
+    DirLoader loader_;
+    EntryProbe probe_;
+
+    std::mutex handles_mu_;  // guards the three fields below
+    uint64_t next_fh_ = 1;
+    std::unordered_map<uint64_t, std::shared_ptr<FileHandle>> files_;
+    std::unordered_map<uint64_t, std::shared_ptr<DirHandle>> dirs_;
+
+    ReadPath read_path_;  // last: its fetch threads stop before the members above go away
+};
+
+}  // namespace azblobfs

@@ -1,0 +1,51 @@
+// The version gate: which ETag of each file the block cache holds blocks of, and the one door
+// every block get/put goes through, so that a block of one version is never served for another.
+//
+// Invariant (persistent, kept by every caller): the blocks cached for a file_id belong to the
+// ETag in that file's index record. Whoever is about to store a record with a different ETag
+// calls switch_to() first, which drops the file's blocks. In memory the gate tracks the current
+// version per file_id; a file it has not seen yet is taken to be at `record_etag`.
+//
+// get()/put() hold the lock shared and touch the cache only when the caller's ETag is the
+// current version (a put for another or an unknown version is silently skipped);
+// switch_to()/remove() hold it exclusively, so no block of an old version can be put after its
+// drop. The lock is held across local cache calls only, never across network I/O.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "cache/block_cache.h"
+#include "common/status.h"
+
+namespace azblobfs {
+
+class VersionGate {
+public:
+    explicit VersionGate(std::shared_ptr<BlockCache> cache) : cache_(std::move(cache)) {}
+
+    // Makes `etag` the current version of file_id; drops its blocks when that changes the
+    // version. `record_etag`: the ETag of the file's index record before this change ("" when
+    // the record is new).
+    Status switch_to(uint64_t file_id, const std::string& record_etag, const std::string& etag);
+    // The file is gone from the index: drop its blocks and forget it.
+    Status remove(uint64_t file_id);
+
+    // Cached block `index` of version `etag`, appended to *out; false when absent or when
+    // `etag` is not the current version.
+    Result<bool> get(uint64_t file_id, const std::string& etag, uint64_t index, std::string* out);
+    Status put(uint64_t file_id, const std::string& etag, uint64_t index, std::string_view data);
+
+    BlockCache& cache() { return *cache_; }
+
+private:
+    std::shared_ptr<BlockCache> cache_;
+    std::shared_mutex mu_;  // guards current_; exclusive for switch/remove
+    std::unordered_map<uint64_t, std::string> current_;  // file_id -> ETag of its cached blocks
+};
+
+}  // namespace azblobfs

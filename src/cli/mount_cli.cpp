@@ -1,0 +1,70 @@
+#include "cli/mount_cli.h"
+
+namespace azblobfs {
+namespace {
+
+constexpr const char* kMountHelp = R"(
+Defaults and why:
+  Freshness is NFS-like. A stat answered within --attr-ttl (60 s) of the last check, a listing
+  within --dir-ttl (60 s), and a "no such file" within --negative-ttl (5 s) come from the local
+  index without a round trip to Azure, so ls -l and find stay fast. Every open() revalidates the
+  blob's ETag (close-to-open consistency), so the content a program reads after opening a file
+  is the current version regardless of --attr-ttl; only stat results can be up to a TTL old.
+  --attr-ttl 0 asks Azure on every stat.
+  The cache (--cache-size, default 2G) is one LMDB file in --cache-dir holding the metadata index
+  and content blocks. The size is a hard limit. Blocks get the size minus an index reserve of one
+  eighth (at least 16M, at most 1G); least recently used blocks are evicted. The index survives
+  remounts: a warm remount lists without network round trips.
+  Reads are fetched in blocks of about 256K; sequential readers get read-ahead that grows up to
+  --readahead-max (8M) with --fetch-threads (8) ranged GETs in parallel.
+  Files are owned by --uid/--gid (default: you) with --file-mode 0644 and --dir-mode 0755, and
+  the kernel checks access against them (default_permissions). Add -o allow_other to let other
+  users in (needs user_allow_other in /etc/fuse.conf when not root).
+  This release is read-only: writes fail with EROFS (--read-only also marks the mount "ro").
+
+Before mounting, azblobfs checks that MOUNTPOINT is a directory, that the endpoint answers, that
+the credentials work and that --container exists; each failure prints one line and exits 1.
+If the endpoint is unreachable but --cache-dir holds an index of this account and container,
+it mounts offline from the index, with a warning.
+Once mounted it daemonises (unless -f), writes <cache-dir>/status.json every 2 s (see
+`azblobfs status`), and logs to --log-file (default for a daemon: <cache-dir>/azblobfs.log).
+SIGTERM or SIGINT unmounts cleanly. Unmount with `azblobfs unmount MOUNTPOINT`.
+Account flags (--connection-string, --account, --account-key, --sas-token, --blob-endpoint) and
+--log-level work as for the other subcommands (see azblobfs --help); with none configured the
+mount uses UseDevelopmentStorage=true (a local Azurite).)";
+
+void add_mount(CLI::App& app, MountFlags& f) {
+    auto* m = app.add_subcommand("mount", "mount an account (or one container) as a read-only filesystem");
+    m->footer(kMountHelp);
+    m->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags override
+    m->add_option("mountpoint", f.mountpoint, "an existing directory")->required();
+    m->add_option("--container", f.container, "mount one container (default: every container is a top-level directory)");
+    m->add_option("--cache-dir", f.cache_dir, "cache directory (default: /var/cache/azblobfs/<account>[-<container>])");
+    m->add_option("--cache-size", f.cache_size, "hard limit of the cache file, e.g. 512M, 2G")->capture_default_str();
+    m->add_flag("-f,--foreground", f.foreground, "stay in the foreground, log to stderr (default: daemonise once mounted)");
+    m->add_option("-o", f.fuse_options, "FUSE mount options, comma separated (allow_other, ro, ...)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    m->add_flag("--read-only", f.read_only, "mount read-only (\"ro\"); this release refuses writes with EROFS anyway");
+    m->add_option("--attr-ttl", f.attr_ttl, "seconds a file's attributes are trusted without asking Azure")->capture_default_str();
+    m->add_option("--dir-ttl", f.dir_ttl, "seconds a directory listing is trusted without re-listing")->capture_default_str();
+    m->add_option("--negative-ttl", f.negative_ttl, "seconds a missing name is remembered")->capture_default_str();
+    m->add_option("--uid", f.uid, "owner of every file (default: your uid)");
+    m->add_option("--gid", f.gid, "group of every file (default: your gid)");
+    m->add_option("--file-mode", f.file_mode, "permission bits of files, octal")->capture_default_str();
+    m->add_option("--dir-mode", f.dir_mode, "permission bits of directories, octal")->capture_default_str();
+    m->add_option("--fetch-threads", f.fetch_threads, "parallel ranged GETs for read-ahead")->capture_default_str();
+    m->add_option("--readahead-max", f.readahead_max, "largest read-ahead window, e.g. 8M")->capture_default_str();
+    m->add_option("--log-file", f.log_file, "log file (default: stderr with -f, else <cache-dir>/azblobfs.log)");
+}
+
+}  // namespace
+
+void add_mount_subcommands(CLI::App& app, MountCliFlags& flags) {
+    add_mount(app, flags.mount);
+    auto* u = app.add_subcommand("unmount", "unmount an azblobfs mount and wait until its process has exited");
+    u->add_option("mountpoint", flags.unmount_point, "the mountpoint")->required();
+    auto* s = app.add_subcommand("status", "print the status.json of the mount that uses a cache directory");
+    s->add_option("--cache-dir", flags.status_cache_dir, "the mount's cache directory")->required();
+}
+
+}  // namespace azblobfs

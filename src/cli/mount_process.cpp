@@ -1,0 +1,159 @@
+#include "cli/mount_process.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "azure/azure_blob_store.h"
+#include "blob/unreachable_guard_store.h"
+#include "azure/curl_transport.h"
+#include "cache/block_cache.h"
+#include "cache/cache_env.h"
+#include "cache/metadata_index.h"
+#include "cli/cache_identity.h"
+#include "cli/mount_logging.h"
+#include "cli/mount_registry.h"
+#include "cli/status_file.h"
+#include "fs/filesystem.h"
+#include "fs/fuse/fuse_mount.h"
+
+namespace azblobfs {
+namespace {
+
+struct MountParts {
+    std::shared_ptr<CacheEnv> env;
+    std::shared_ptr<MetadataIndex> index;
+    std::unique_ptr<Filesystem> fs;
+};
+
+int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+// A cache directory held by another process: name the mount that holds it when we can.
+Status explain_cache_conflict(const Status& status, const std::string& cache_dir) {
+    if (status.code() != Code::kConflict) return status;
+    std::string message = "cache directory " + cache_dir + " is in use by another azblobfs mount";
+    auto holder = describe_running_mount(cache_dir);
+    if (holder) message += " (" + *holder + ")";
+    return Status(Code::kConflict, message + ": use another --cache-dir");
+}
+
+Result<MountParts> build_parts(const MountSettings& s, const AccountConfig& account) {
+    MountParts parts;
+    auto env = open_cache_env(s.cache_dir, s.cache_size);
+    if (!env) return explain_cache_conflict(env.status(), s.cache_dir);
+    parts.env = *env;
+    CacheIdentity identity{account.account_name, s.fs.container};
+    AZB_RETURN_IF_ERROR(check_cache_identity(s.cache_dir, identity));
+    AZB_RETURN_IF_ERROR(write_cache_identity(s.cache_dir, identity));
+    parts.index = make_metadata_index(parts.env);
+    std::shared_ptr<BlockCache> cache = make_block_cache(parts.env, s.block_limit);
+    auto transport = make_curl_transport(CurlTransportOptions{account.verify_tls, ""});
+    // The guard makes offline answers immediate once the endpoint is known to be unreachable,
+    // instead of paying the retry budget on every lookup.
+    std::shared_ptr<BlobStore> store =
+        make_unreachable_guard_store(make_azure_blob_store(account, transport));
+    parts.fs = make_filesystem(store, parts.index, cache, s.fs);
+    return parts;
+}
+
+FuseMountConfig fuse_config(const MountSettings& s) {
+    FuseMountConfig config;
+    config.mountpoint = s.mountpoint;
+    config.fsname = fs_name(s.account, s.fs.container);
+    config.options = s.fuse_options;
+    config.read_only = s.read_only;
+    config.attr_timeout_s = s.fs.attr_ttl_s;
+    return config;
+}
+
+class StatusReporter {
+public:
+    StatusReporter(const MountSettings& s, MountParts& parts, bool offline) : parts_(parts) {
+        base_.pid = ::getpid();
+        base_.mountpoint = s.mountpoint;
+        base_.cache_dir = s.cache_dir;
+        base_.account = s.account;
+        base_.container = s.fs.container;
+        base_.offline = offline;
+        base_.started_at = unix_now();
+    }
+
+    void write(bool mounted) {
+        StatusSnapshot snap = base_;
+        snap.mounted = mounted;
+        snap.updated_at = unix_now();
+        snap.fs = parts_.fs->status();
+        snap.env = parts_.env->stats();
+        auto index = parts_.index->stats();
+        if (index.is_ok()) snap.index = *index;
+        Status st = write_status_file(base_.cache_dir, status_json_text(snap));
+        if (!st.is_ok() && !warned_) spdlog::warn("status file: {}", st.message());
+        warned_ = warned_ || !st.is_ok();
+    }
+
+private:
+    MountParts& parts_;
+    StatusSnapshot base_;
+    bool warned_ = false;  // touched by one thread at a time (writer thread, then main)
+};
+
+// Serves the mounted filesystem until it is unmounted; returns the loop's outcome.
+Status serve(const MountSettings& s, MountParts& parts, bool offline, StartupReporter& reporter) {
+    auto mount = FuseMount::mount(*parts.fs, fuse_config(s));
+    if (!mount) return mount.status();
+    Status pid_file = write_pid_file(kRunDir, s.mountpoint, ::getpid());
+    if (!pid_file.is_ok()) spdlog::warn("{} (azblobfs unmount will not wait for this process)", pid_file.message());
+    StatusReporter status(s, parts, offline);
+    Status loop;
+    {
+        PeriodicWriter writer([&status] { status.write(true); },
+                              std::chrono::milliseconds(static_cast<int>(kStatusIntervalSeconds * 1000)));
+        spdlog::info("mounted {} at {}{}", fuse_config(s).fsname, s.mountpoint, offline ? " (offline)" : "");
+        reporter.ready();
+        loop = (*mount)->run();
+        if (!loop.is_ok()) spdlog::error("{}", loop.message());
+        writer.stop();
+        mount->reset();
+    }
+    status.write(false);
+    remove_pid_file_if_ours(kRunDir, s.mountpoint, ::getpid());
+    spdlog::info("unmounted {}", s.mountpoint);
+    return loop;
+}
+
+// A failure before the mount came up: reported to whoever waits for the start (the foreground
+// reporter prints it; a daemon's parent prints it), and written to the daemon's log file.
+int fail_start(const MountSettings& s, const Status& status, StartupReporter& reporter) {
+    if (!s.foreground) spdlog::error("{}", status.message());
+    reporter.failed(status);
+    return 1;
+}
+
+}  // namespace
+
+int run_mount_process(const MountSettings& s, const AccountConfig& account, bool offline,
+                      StartupReporter& reporter) {
+    block_termination_signals();
+    if (!s.foreground && ::chdir("/") != 0) spdlog::debug("chdir / failed");
+    if (!s.log_file.empty()) {
+        Status st = log_to_file(s.log_file, s.log_level);
+        if (!st.is_ok()) return fail_start(s, st, reporter);
+    }
+    auto parts = build_parts(s, account);
+    if (!parts) return fail_start(s, parts.status(), reporter);
+    Status served = serve(s, *parts, offline, reporter);
+    if (!served.is_ok()) fail_start(s, served, reporter);
+    std::shared_ptr<CacheEnv> env = parts->env;
+    parts->fs.reset();
+    parts->index.reset();
+    parts->env.reset();
+    Status synced = env->sync();
+    if (!synced.is_ok()) spdlog::error("{}", synced.message());
+    return served.is_ok() && synced.is_ok() ? 0 : 1;
+}
+
+}  // namespace azblobfs

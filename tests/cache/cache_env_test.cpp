@@ -1,0 +1,107 @@
+// open_cache_env: directory, lock, schema version, stats.
+#include "cache/cache_env.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "cache/key_schema.h"
+#include "cache/lmdb.h"
+#include "cache_test_util.h"
+
+namespace azblobfs {
+namespace {
+
+using testing::kMiB;
+using testing::TempDir;
+
+TEST(CacheEnv, CreatesAPrivateDirectoryWithTheDataFile) {
+    TempDir tmp("azb-env");
+    std::string dir = (tmp.path() / "nested" / "cache").string();
+    auto env = open_cache_env(dir, 16 * kMiB);
+    ASSERT_TRUE(env.is_ok()) << env.status().to_string();
+    struct stat st {};
+    ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+    EXPECT_TRUE(std::filesystem::exists(dir + "/data.mdb"));
+    ASSERT_TRUE((*env)->sync().is_ok());
+    CacheEnvStats stats = (*env)->stats();
+    EXPECT_EQ(stats.map_size, 16 * kMiB);
+    EXPECT_GT(stats.file_bytes, 0u);
+    EXPECT_LE(stats.file_bytes, stats.map_size);
+    EXPECT_GT(stats.used_pages_bytes, 0u);
+    EXPECT_EQ(stats.used_pages_bytes % 4096, 0u);
+}
+
+TEST(CacheEnv, ZeroMapSizeIsInvalid) {
+    TempDir tmp("azb-env");
+    auto env = open_cache_env(tmp.path().string(), 0);
+    ASSERT_FALSE(env.is_ok());
+    EXPECT_EQ(env.status().code(), Code::kInvalidArgument);
+}
+
+TEST(CacheEnv, SecondOpenFromAnotherProcessFailsWithConflict) {
+    TempDir tmp("azb-env");
+    std::string dir = tmp.path().string();
+    auto env = open_cache_env(dir, 16 * kMiB);
+    ASSERT_TRUE(env.is_ok()) << env.status().to_string();
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        auto second = open_cache_env(dir, 16 * kMiB);
+        bool conflict = !second.is_ok() && second.status().code() == Code::kConflict &&
+                        second.status().message() ==
+                            "cache directory " + dir + " is used by another azblobfs process";
+        _exit(conflict ? 0 : 1);
+    }
+    int wstatus = 0;
+    ASSERT_EQ(waitpid(pid, &wstatus, 0), pid);
+    ASSERT_TRUE(WIFEXITED(wstatus));
+    EXPECT_EQ(WEXITSTATUS(wstatus), 0) << "the child could open a directory in use";
+}
+
+TEST(CacheEnv, SecondOpenInTheSameProcessFailsAndCloseReleasesTheLock) {
+    TempDir tmp("azb-env");
+    std::string dir = tmp.path().string();
+    auto env = open_cache_env(dir, 16 * kMiB);
+    ASSERT_TRUE(env.is_ok());
+    auto second = open_cache_env(dir, 16 * kMiB);
+    ASSERT_FALSE(second.is_ok());
+    EXPECT_EQ(second.status().code(), Code::kConflict);
+    env = Status(Code::kInternal, "closed");  // drops the environment
+    auto third = open_cache_env(dir, 16 * kMiB);
+    EXPECT_TRUE(third.is_ok()) << third.status().to_string();
+}
+
+TEST(CacheEnv, SchemaVersionMismatchIsAClearError) {
+    TempDir tmp("azb-env");
+    std::string dir = tmp.path().string();
+    ASSERT_TRUE(open_cache_env(dir, 16 * kMiB).is_ok());  // creates version 1, then closes
+    {
+        auto raw = lmdb::Env::open(dir, MDB_NOTLS, 8, 16 * kMiB);
+        ASSERT_TRUE(raw.is_ok());
+        auto txn = lmdb::WriteTxn::begin(raw->get());
+        ASSERT_TRUE(txn.is_ok());
+        auto meta = txn->open_dbi(keys::kDbMeta, 0);
+        ASSERT_TRUE(meta.is_ok());
+        ASSERT_TRUE(txn->put(*meta, keys::kMetaSchemaVersion, keys::encode_u32_be(99)).is_ok());
+        ASSERT_TRUE(txn->commit().is_ok());
+    }
+    auto env = open_cache_env(dir, 16 * kMiB);
+    ASSERT_FALSE(env.is_ok());
+    EXPECT_EQ(env.status().code(), Code::kInvalidArgument);
+    const std::string& msg = env.status().message();
+    EXPECT_NE(msg.find(dir), std::string::npos) << msg;
+    EXPECT_NE(msg.find("schema version 99"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("uses version 1"), std::string::npos) << msg;
+    // Nothing was wiped: the stored version is still 99, and the lock was released.
+    auto again = open_cache_env(dir, 16 * kMiB);
+    ASSERT_FALSE(again.is_ok());
+    EXPECT_EQ(again.status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace azblobfs

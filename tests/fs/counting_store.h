@@ -1,0 +1,73 @@
+// A BlobStore wrapper for tests of the Filesystem core: forwards every call to a real store,
+// counts calls and bytes read, records ranged reads, and can be switched to fail every call
+// with a given code (Unavailable: the store is unreachable, for offline mode). Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "blob/blob_store.h"
+
+namespace azblobfs::testing {
+
+struct ReadCall {
+    std::string blob;
+    uint64_t offset = 0;
+    uint64_t length = 0;
+    std::optional<std::string> if_match;
+};
+
+class CountingStore final : public BlobStore {
+public:
+    explicit CountingStore(std::shared_ptr<BlobStore> inner) : inner_(std::move(inner)) {}
+
+    // Ok: forward calls. Any other code: every call fails with it.
+    void fail_with(Code code) { fail_code_.store(code); }
+
+    uint64_t calls() const { return calls_.load(); }
+    uint64_t list_calls() const { return list_calls_.load(); }
+    uint64_t properties_calls() const { return properties_calls_.load(); }
+    uint64_t bytes_read() const { return bytes_read_.load(); }
+    std::vector<ReadCall> reads() const;
+    void reset_counts();
+
+    Result<std::vector<std::string>> list_containers() override;
+    Status create_container(const std::string& container) override;
+    Status delete_container(const std::string& container) override;
+    Result<ListPage> list_blobs(const std::string& container, const ListOptions& options) override;
+    Result<BlobProperties> get_properties(const std::string& container, const std::string& blob) override;
+    Result<ReadResult> read(const std::string& container, const std::string& blob, uint64_t offset,
+                            uint64_t length, const std::optional<std::string>& if_match) override;
+    Result<WriteResult> put_blob(const std::string& container, const std::string& blob,
+                                 std::string_view data, const PutOptions& options) override;
+    Status put_block(const std::string& container, const std::string& blob,
+                     const std::string& block_id, std::string_view data) override;
+    Result<WriteResult> put_block_list(const std::string& container, const std::string& blob,
+                                       const std::vector<std::string>& block_ids,
+                                       const PutOptions& options) override;
+    Status delete_blob(const std::string& container, const std::string& blob,
+                       const Conditions& conditions) override;
+    Result<WriteResult> copy_blob(const std::string& src_container, const std::string& src_blob,
+                                  const std::string& dst_container, const std::string& dst_blob,
+                                  const Conditions& conditions) override;
+    Result<WriteResult> set_metadata(const std::string& container, const std::string& blob,
+                                     const Metadata& metadata, const Conditions& conditions) override;
+    Status set_tier(const std::string& container, const std::string& blob, const std::string& tier) override;
+
+private:
+    // Counts the call; returns the injected failure, if any.
+    Status enter();
+
+    std::shared_ptr<BlobStore> inner_;
+    std::atomic<Code> fail_code_{Code::kOk};
+    std::atomic<uint64_t> calls_{0};
+    std::atomic<uint64_t> list_calls_{0};
+    std::atomic<uint64_t> properties_calls_{0};
+    std::atomic<uint64_t> bytes_read_{0};
+    mutable std::mutex mu_;  // guards reads_
+    std::vector<ReadCall> reads_;
+};
+
+}  // namespace azblobfs::testing
