@@ -13,8 +13,9 @@
 //  - open() always revalidates the ETag (close-to-open consistency). keep_cache is true only
 //    when the ETag is the one whose blocks are cached.
 //  - read() never mixes two versions of a blob: every miss is fetched with If-Match on the ETag
-//    the handle opened; on PreconditionFailed the file's blocks are dropped, the entry is
-//    refreshed and the read restarts on the new version.
+//    the handle opened. On PreconditionFailed the file's blocks are dropped and the entry is
+//    refreshed; a handle that has not returned any bytes yet restarts the read on the new
+//    version, a handle that has fails with PreconditionFailed (ESTALE: reopen the file).
 //  - This mount is read-only: mutating operations are not part of this interface yet.
 #pragma once
 
