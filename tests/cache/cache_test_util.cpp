@@ -1,3 +1,4 @@
+#include "support/seeded_bytes.h"
 #include "cache_test_util.h"
 
 namespace azblobfs::testing {
@@ -27,17 +28,7 @@ EntryRecord dir_record() {
     return rec;
 }
 
-std::string pattern_bytes(uint64_t seed, size_t len) {
-    std::string out(len, '\0');
-    uint64_t x = seed * 0x9E3779B97F4A7C15ULL + 1;
-    for (size_t i = 0; i < len; ++i) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out[i] = static_cast<char>(x & 0xff);
-    }
-    return out;
-}
+std::string pattern_bytes(uint64_t seed, size_t len) { return seeded_bytes(seed, len); }
 
 std::string long_path(const std::string& top, size_t len, char fill) {
     std::string path = top;

@@ -1,3 +1,4 @@
+#include "support/seeded_bytes.h"
 #include "conformance_fixture.h"
 
 #include <openssl/evp.h>
@@ -8,15 +9,7 @@
 
 namespace azblobfs::conformance {
 
-std::string random_bytes(uint64_t seed, size_t n) {
-    std::mt19937_64 rng(seed);
-    std::string out(n, '\0');
-    for (size_t i = 0; i < n; i += 8) {
-        uint64_t v = rng();
-        for (size_t k = 0; k < 8 && i + k < n; ++k) out[i + k] = static_cast<char>(v >> (8 * k));
-    }
-    return out;
-}
+std::string random_bytes(uint64_t seed, size_t n) { return testing::seeded_bytes(seed, n); }
 
 std::string md5_base64(const std::string& data) {
     unsigned char digest[EVP_MAX_MD_SIZE];

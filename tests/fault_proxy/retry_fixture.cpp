@@ -1,3 +1,4 @@
+#include "support/seeded_bytes.h"
 #include "fault_proxy/retry_fixture.h"
 
 #include <cstdio>
@@ -42,17 +43,7 @@ RetryOptions fast_retry_options() {
     return retry;
 }
 
-std::string test_bytes(size_t size, uint32_t seed) {
-    std::string out(size, '\0');
-    uint32_t x = seed * 2654435761u + 1;
-    for (size_t i = 0; i < size; ++i) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        out[i] = static_cast<char>(x & 0xff);
-    }
-    return out;
-}
+std::string test_bytes(size_t size, uint32_t seed) { return testing::seeded_bytes(seed, size); }
 
 std::string block_id(int n) {
     char id[16];

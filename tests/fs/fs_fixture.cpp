@@ -1,3 +1,4 @@
+#include "support/seeded_bytes.h"
 #include "fs/fs_fixture.h"
 
 #include <fcntl.h>
@@ -6,15 +7,7 @@
 
 namespace azblobfs::testing {
 
-std::string pattern(size_t n, uint32_t seed) {
-    std::mt19937 gen(seed);
-    std::string out(n, '\0');
-    for (size_t i = 0; i < n; i += 4) {
-        uint32_t v = gen();
-        for (size_t k = 0; k < 4 && i + k < n; ++k) out[i + k] = static_cast<char>(v >> (8 * k));
-    }
-    return out;
-}
+std::string pattern(size_t n, uint32_t seed) { return seeded_bytes(seed, n); }
 
 void FsFixture::SetUp() {
     memory_ = make_memory_blob_store();
