@@ -204,6 +204,9 @@ Result<Attributes> FilesystemImpl::getattr(uint64_t ino) {
 }
 
 Result<std::string> FilesystemImpl::getxattr(uint64_t ino, const std::string& name) {
+    // Only user.* exists. Other namespaces (security.selinux, system.posix_acl_access, asked by
+    // ls -l for every file) are answered at once, without the index or a revalidation.
+    if (name.rfind("user.", 0) != 0) return Status(Code::kNoAttribute, name);
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
     AZB_ASSIGN_OR_RETURN(EntryRecord record, current_record(path));
     return xattr_value(record, name);

@@ -135,9 +135,12 @@ void ReadPath::after_read(ReadAheadState& state, const FileVersion& v, uint64_t 
     uint64_t last = 0;
     {
         std::lock_guard lock(state.mu);
-        bool sequential = state.has_previous && offset == state.previous_end;
+        // With asynchronous reads the kernel sends a stream's requests slightly out of order,
+        // so "sequential" means: starts within kSequentialSlack of where the stream got to.
+        bool sequential = state.has_previous && offset + kSequentialSlack >= state.previous_end &&
+                          offset <= state.previous_end + kSequentialSlack;
+        state.previous_end = state.has_previous && sequential ? std::max(state.previous_end, end) : end;
         state.has_previous = true;
-        state.previous_end = end;
         if (!sequential || readahead_max_ == 0) {
             state.window = 0;
             state.next_block = 0;
@@ -150,6 +153,10 @@ void ReadPath::after_read(ReadAheadState& state, const FileVersion& v, uint64_t 
         first = std::max(end / B, state.next_block);
         last = (ahead_end - 1) / B;
         if (first > last) return;
+        // Top up only when less than half a window is scheduled ahead of the reader, so that
+        // read-ahead GETs are full-sized instead of one block per kernel read.
+        uint64_t scheduled_ahead = first * B > end ? first * B - end : 0;
+        if (scheduled_ahead * 2 >= state.window && ahead_end < v.size) return;
         state.next_block = last + 1;
     }
     std::vector<uint64_t> wanted;

@@ -8,9 +8,10 @@
 //    another reader or the read-ahead is already fetching is waited for, not fetched again.
 //  - The first read of a file fetches only the blocks it covers: a 64 KiB read at offset 0 of a
 //    large blob is one GET of 262,128 bytes. Read-ahead starts at the second sequential read.
-//  - A read that starts where the previous read of the same handle ended is sequential. It
+//  - A read that starts within 1 MiB of where the previous reads of the same handle got to is
+//    sequential (the kernel's asynchronous reads arrive slightly out of order). It
 //    schedules, on the fetch pool, the blocks of [read end, read end + window) that are not
-//    cached and not in flight, in GETs of up to 4 blocks each. The window is 1 MiB at the first
+//    cached and not in flight, in GETs of up to 8 blocks (2 MiB) each. The window is 1 MiB at the first
 //    sequential read and doubles with each further one up to readahead_max_bytes; a random read
 //    resets it. Each block is scheduled at most once per sequential stream, so the read-ahead
 //    never runs more than one window ahead of the reader.
@@ -58,7 +59,9 @@ struct ReadAheadState {
 class ReadPath {
 public:
     static constexpr uint64_t kInitialWindow = 1 << 20;
-    static constexpr uint64_t kBlocksPerReadAheadGet = 4;
+    static constexpr uint64_t kBlocksPerReadAheadGet = 8;
+    // How far from the stream's end a read may start and still count as sequential.
+    static constexpr uint64_t kSequentialSlack = 1 << 20;
 
     ReadPath(BlobStore& store, VersionGate& gate, uint64_t readahead_max_bytes, int fetch_threads);
 

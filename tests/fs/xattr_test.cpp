@@ -30,6 +30,17 @@ TEST_F(XattrTest, ListsAndReadsMetadataAndVirtualAttributes) {
     EXPECT_EQ(fs_->getxattr(ino, "user.azure.nothing").status().code(), Code::kNoAttribute);
 }
 
+TEST_F(XattrTest, OtherNamespacesAreAnsweredWithoutTheStore) {
+    put("doc.md", "# hi");
+    mount();
+    uint64_t ino = ino_of("doc.md");
+    advance(3600);  // every TTL has expired: a user.* query would revalidate
+    store_->reset_counts();
+    EXPECT_EQ(fs_->getxattr(ino, "security.selinux").status().code(), Code::kNoAttribute);
+    EXPECT_EQ(fs_->getxattr(ino, "system.posix_acl_access").status().code(), Code::kNoAttribute);
+    EXPECT_EQ(store_->calls(), 0u) << "ls -l asks these for every file; they must stay local";
+}
+
 TEST_F(XattrTest, DirectoriesHaveNoVirtualAttributes) {
     put("plain/child", "c");
     put("marked", "", {{"hdi_isfolder", "true"}, {"project", "x1"}});
