@@ -135,11 +135,19 @@ void ReadPath::after_read(ReadAheadState& state, const FileVersion& v, uint64_t 
     uint64_t last = 0;
     {
         std::lock_guard lock(state.mu);
-        // With asynchronous reads the kernel sends a stream's requests slightly out of order,
-        // so "sequential" means: starts within kSequentialSlack of where the stream got to.
-        bool sequential = state.has_previous && offset + kSequentialSlack >= state.previous_end &&
+        // With asynchronous reads the kernel sends a stream's requests slightly out of order.
+        // A read starting up to kSequentialSlack behind where the stream got to belongs to the
+        // stream but schedules nothing; one starting at or up to kSequentialSlack past it is
+        // sequential; anything else is random and resets the window.
+        bool behind = state.has_previous && offset < state.previous_end &&
+                      offset + kSequentialSlack >= state.previous_end;
+        if (behind) {
+            state.previous_end = std::max(state.previous_end, end);
+            return;
+        }
+        bool sequential = state.has_previous && offset >= state.previous_end &&
                           offset <= state.previous_end + kSequentialSlack;
-        state.previous_end = state.has_previous && sequential ? std::max(state.previous_end, end) : end;
+        state.previous_end = end;
         state.has_previous = true;
         if (!sequential || readahead_max_ == 0) {
             state.window = 0;

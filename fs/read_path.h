@@ -8,8 +8,9 @@
 //    another reader or the read-ahead is already fetching is waited for, not fetched again.
 //  - The first read of a file fetches only the blocks it covers: a 64 KiB read at offset 0 of a
 //    large blob is one GET of 262,128 bytes. Read-ahead starts at the second sequential read.
-//  - A read that starts within 1 MiB of where the previous reads of the same handle got to is
-//    sequential (the kernel's asynchronous reads arrive slightly out of order). It
+//  - A read that starts at, or up to 1 MiB past, where the handle's stream got to is sequential;
+//    one that starts up to 1 MiB behind it is an out-of-order part of the stream (the kernel's
+//    asynchronous reads) and changes nothing; any other read is random. A sequential read
 //    schedules, on the fetch pool, the blocks of [read end, read end + window) that are not
 //    cached and not in flight, in GETs of up to 8 blocks (2 MiB) each. The window is 1 MiB at the first
 //    sequential read and doubles with each further one up to readahead_max_bytes; a random read
