@@ -110,7 +110,8 @@ public:
     virtual FsStatus status() = 0;
 };
 
-// The store, index and cache are shared with nothing else in the process.
+// The store, index and cache are not used by anything else in the process, except that the
+// composition root reads their stats() for status.json (read-only, thread-safe by contract).
 std::unique_ptr<Filesystem> make_filesystem(std::shared_ptr<BlobStore> store,
                                             std::shared_ptr<MetadataIndex> index,
                                             std::shared_ptr<BlockCache> cache, FsOptions options);
