@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cache/index_rows.h"
 #include "cache/key_schema.h"
 #include "cache/lmdb_cache_env.h"
 
@@ -37,6 +38,7 @@ Status check_schema(lmdb::WriteTxn& txn, const CacheDbis& dbis) {
     if (!stored) {
         AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaSchemaVersion,
                                     keys::encode_u32_be(keys::kSchemaVersion)));
+        AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaListedDirs, keys::encode_u64_be(0)));
         return txn.put(dbis.meta, keys::kMetaNextFileId, keys::encode_u64_be(1));
     }
     auto version = keys::decode_u32_be(*stored);
@@ -47,7 +49,11 @@ Status check_schema(lmdb::WriteTxn& txn, const CacheDbis& dbis) {
                           std::to_string(keys::kSchemaVersion) +
                           "; remove the directory (it is only a cache) or use another one");
     }
-    return Status::ok();
+    // Caches written before meta "listed_dirs" existed: count the headers once.
+    AZB_ASSIGN_OR_RETURN(auto listed, txn.get(dbis.meta, keys::kMetaListedDirs));
+    if (listed) return Status::ok();
+    AZB_ASSIGN_OR_RETURN(uint64_t headers, index_rows::count_listing_headers(txn, dbis));
+    return txn.put(dbis.meta, keys::kMetaListedDirs, keys::encode_u64_be(headers));
 }
 
 Result<CacheDbis> open_dbis(MDB_env* env) {

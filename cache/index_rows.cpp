@@ -121,15 +121,57 @@ Result<uint64_t> remove_entry_tree(lmdb::WriteTxn& txn, const CacheDbis& dbis,
     return existing->file_id;
 }
 
+namespace {
+
+Status add_listed_dirs(lmdb::WriteTxn& txn, const CacheDbis& dbis, int64_t delta) {
+    AZB_ASSIGN_OR_RETURN(uint64_t count, listed_dirs(txn, dbis));
+    if (delta < 0 && count == 0) return Status(Code::kIoError, "cache index: listed_dirs underflow");
+    uint64_t updated = delta < 0 ? count - 1 : count + static_cast<uint64_t>(delta);
+    return txn.put(dbis.meta, keys::kMetaListedDirs, keys::encode_u64_be(updated));
+}
+
+}  // namespace
+
 Status delete_listing_rows(lmdb::WriteTxn& txn, const CacheDbis& dbis, uint64_t dir_id) {
     const std::string prefix = keys::listing_header_key(dir_id);
     AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, dbis.children));
     AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(prefix));
+    bool had_header = item && item.key == prefix;
     while (item && item.key.substr(0, prefix.size()) == prefix) {
         AZB_RETURN_IF_ERROR(cursor.del());
         AZB_ASSIGN_OR_RETURN(item, cursor.next());
     }
-    return Status::ok();
+    return had_header ? add_listed_dirs(txn, dbis, -1) : Status::ok();
+}
+
+Status put_listing_header(lmdb::WriteTxn& txn, const CacheDbis& dbis, uint64_t dir_id,
+                          int64_t validated_at_ns) {
+    const std::string key = keys::listing_header_key(dir_id);
+    AZB_ASSIGN_OR_RETURN(auto existing, txn.get(dbis.children, key));
+    if (!existing) AZB_RETURN_IF_ERROR(add_listed_dirs(txn, dbis, +1));
+    return txn.put(dbis.children, key, keys::encode_listing_header(validated_at_ns));
+}
+
+Result<uint64_t> listed_dirs(const lmdb::Txn& txn, const CacheDbis& dbis) {
+    AZB_ASSIGN_OR_RETURN(auto value, txn.get(dbis.meta, keys::kMetaListedDirs));
+    std::optional<uint64_t> count = value ? keys::decode_u64_be(*value) : std::nullopt;
+    if (!count) return Status(Code::kIoError, "cache index: meta listed_dirs is missing or corrupt");
+    return *count;
+}
+
+Result<uint64_t> count_listing_headers(const lmdb::Txn& txn, const CacheDbis& dbis) {
+    uint64_t headers = 0;
+    // Headers are the 8-byte keys; hop from one directory's rows to the next id.
+    AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, dbis.children));
+    AZB_ASSIGN_OR_RETURN(auto item, cursor.first());
+    while (item) {
+        auto id = keys::decode_u64_be(item.key.substr(0, 8));
+        if (!id) return Status(Code::kIoError, "cache index: corrupt children key");
+        if (item.key.size() == 8) ++headers;
+        if (*id == UINT64_MAX) break;
+        AZB_ASSIGN_OR_RETURN(item, cursor.seek(keys::listing_header_key(*id + 1)));
+    }
+    return headers;
 }
 
 Result<std::vector<DirChild>> read_child_rows(const lmdb::Txn& txn, const CacheDbis& dbis,

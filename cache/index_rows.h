@@ -43,8 +43,20 @@ Result<EntryRecord> upsert_entry(lmdb::WriteTxn& txn, const CacheDbis& dbis,
 Result<uint64_t> remove_entry_tree(lmdb::WriteTxn& txn, const CacheDbis& dbis,
                                    const std::string& path, std::vector<uint64_t>* removed_ids);
 
-// Deletes the listing header and all child rows of directory `dir_id`.
+// Deletes the listing header and all child rows of directory `dir_id` (and counts the header
+// out of meta "listed_dirs").
 Status delete_listing_rows(lmdb::WriteTxn& txn, const CacheDbis& dbis, uint64_t dir_id);
+
+// Writes the listing header of `dir_id`, counting it into meta "listed_dirs" when it is new.
+Status put_listing_header(lmdb::WriteTxn& txn, const CacheDbis& dbis, uint64_t dir_id,
+                          int64_t validated_at_ns);
+
+// meta "listed_dirs"; NotFound-free: an absent counter is an IoError (open_cache_env sets it).
+Result<uint64_t> listed_dirs(const lmdb::Txn& txn, const CacheDbis& dbis);
+
+// Counts listing headers by scanning children: one seek per listed directory. Used once at
+// open for a cache written before the counter existed.
+Result<uint64_t> count_listing_headers(const lmdb::Txn& txn, const CacheDbis& dbis);
 
 // The child rows of `dir_id` (copied), in name order. Rows only: the header is not checked.
 Result<std::vector<DirChild>> read_child_rows(const lmdb::Txn& txn, const CacheDbis& dbis,

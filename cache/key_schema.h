@@ -4,6 +4,10 @@
 //   --------  -----------------------------------------  ------------------------------------
 //   meta      "schema_version"                           u32 big-endian (kSchemaVersion)
 //             "next_file_id"                             u64 big-endian: the next unused file id
+//             "listed_dirs"                              u64 big-endian: number of listing headers
+//                                                        in children (kept by every write that
+//                                                        adds or deletes a header; counted once
+//                                                        at open when absent)
 //             "evicted_blocks"                           u64 big-endian: blocks evicted after the
 //                                                        map filled up (written in a commit of its
 //                                                        own, which also lets LMDB reuse the pages
@@ -54,6 +58,7 @@ namespace azblobfs::keys {
 inline constexpr uint32_t kSchemaVersion = 1;
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
 inline constexpr std::string_view kMetaNextFileId = "next_file_id";
+inline constexpr std::string_view kMetaListedDirs = "listed_dirs";
 inline constexpr std::string_view kMetaEvictedBlocks = "evicted_blocks";
 
 inline constexpr const char* kDbMeta = "meta";

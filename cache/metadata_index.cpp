@@ -133,8 +133,7 @@ Result<std::vector<uint64_t>> LmdbMetadataIndex::replace_listing(const std::stri
         AZB_RETURN_IF_ERROR(
             txn.put(dbis.children, keys::child_key(dir_id, name), keys::encode_child(rec->type)));
     }
-    AZB_RETURN_IF_ERROR(txn.put(dbis.children, keys::listing_header_key(dir_id),
-                                keys::encode_listing_header(validated_at_ns)));
+    AZB_RETURN_IF_ERROR(index_rows::put_listing_header(txn, dbis, dir_id, validated_at_ns));
     AZB_RETURN_IF_ERROR(txn.commit());
     return removed;
 }
@@ -145,16 +144,7 @@ Result<IndexStats> LmdbMetadataIndex::stats() {
     AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
     IndexStats out;
     AZB_ASSIGN_OR_RETURN(out.entries, txn.count(dbis.entries));
-    // Headers are the 8-byte keys; hop from one directory's rows to the next id.
-    AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, dbis.children));
-    AZB_ASSIGN_OR_RETURN(auto item, cursor.first());
-    while (item) {
-        auto id = keys::decode_u64_be(item.key.substr(0, 8));
-        if (!id) return Status(Code::kIoError, "cache index: corrupt children key");
-        if (item.key.size() == 8) ++out.listed_dirs;
-        if (*id == UINT64_MAX) break;
-        AZB_ASSIGN_OR_RETURN(item, cursor.seek(keys::listing_header_key(*id + 1)));
-    }
+    AZB_ASSIGN_OR_RETURN(out.listed_dirs, index_rows::listed_dirs(txn, dbis));
     return out;
 }
 

@@ -168,6 +168,24 @@ TEST_F(MetadataIndexTest, StatsCountEntriesAndListedDirectories) {
     EXPECT_EQ(stats->listed_dirs, 2u);
 }
 
+TEST_F(MetadataIndexTest, ListedDirectoryCountFollowsRelistsRemovalsAndReopen) {
+    ASSERT_TRUE(
+        index_
+            ->replace_listing("", {{"c1", testing::dir_record()}, {"c2", testing::dir_record()}}, 1)
+            .is_ok());
+    ASSERT_TRUE(index_->replace_listing("c1", {{"d", testing::dir_record()}}, 1).is_ok());
+    ASSERT_TRUE(index_->replace_listing("c1/d", {{"f", file_record(1, "f")}}, 1).is_ok());
+    ASSERT_TRUE(index_->replace_listing("c1", {{"d", testing::dir_record()}}, 2).is_ok());  // relist
+    EXPECT_EQ(index_->stats()->listed_dirs, 3u) << "a relisted directory counts once";
+    // Removing c1 takes its listing and its listed descendant c1/d with it.
+    ASSERT_TRUE(index_->remove("c1").is_ok());
+    EXPECT_EQ(index_->stats()->listed_dirs, 1u);
+    ASSERT_TRUE(index_->replace_listing("", {{"c2", testing::dir_record()}}, 3).is_ok());
+    EXPECT_EQ(index_->stats()->listed_dirs, 1u);
+    reopen();
+    EXPECT_EQ(index_->stats()->listed_dirs, 1u) << "the count is stored with the index";
+}
+
 TEST(MetadataIndexWithoutEnv, ReportsAnErrorInsteadOfCrashing) {
     auto index = make_metadata_index(nullptr);
     auto rec = index->get("x");
