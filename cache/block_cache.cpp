@@ -33,6 +33,11 @@ public:
     Result<bool> get(uint64_t file_id, uint64_t index, std::string* out) override;
     Status put(uint64_t file_id, uint64_t index, std::string_view data) override;
     Status drop_file(uint64_t file_id) override;
+    Status make_room(uint64_t bytes) override {
+        AZB_RETURN_IF_ERROR(broken_);
+        std::lock_guard write_lock(write_mu_);
+        return evict(bytes).status();
+    }
     BlockCacheStats stats() override;
 
 private:

@@ -49,6 +49,9 @@ public:
     virtual Result<bool> get(uint64_t file_id, uint64_t index, std::string* out) = 0;
     virtual Status put(uint64_t file_id, uint64_t index, std::string_view data) = 0;
     virtual Status drop_file(uint64_t file_id) = 0;
+    // Evicts least-recently-used blocks worth at least `bytes` (fewer when the cache holds
+    // less), in committed transactions, so the journal can use the pages.
+    virtual Status make_room(uint64_t bytes) = 0;
     virtual BlockCacheStats stats() = 0;
 };
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include "cache/index_rows.h"
@@ -15,7 +16,7 @@
 namespace azblobfs {
 namespace {
 
-constexpr unsigned int kMaxDbs = 8;  // the four of key_schema.h plus room for journal/sidecar
+constexpr unsigned int kMaxDbs = 8;  // the seven of key_schema.h plus room for the sidecar index
 constexpr const char* kLockFile = "azblobfs.lock";
 
 Status make_private_dir(const std::string& dir) {
@@ -32,6 +33,20 @@ Status make_private_dir(const std::string& dir) {
     return Status::ok();
 }
 
+// 16 random hex characters (names this cache in block ids, so two mounts never stage blocks of
+// one blob under the same id).
+std::string random_instance_id() {
+    unsigned char bytes[8] = {};
+    RAND_bytes(bytes, sizeof bytes);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : bytes) {
+        out.push_back(kHex[b >> 4]);
+        out.push_back(kHex[b & 15]);
+    }
+    return out;
+}
+
 // Creates meta on first open; otherwise checks that its schema version is ours.
 Status check_schema(lmdb::WriteTxn& txn, const CacheDbis& dbis) {
     AZB_ASSIGN_OR_RETURN(auto stored, txn.get(dbis.meta, keys::kMetaSchemaVersion));
@@ -39,9 +54,17 @@ Status check_schema(lmdb::WriteTxn& txn, const CacheDbis& dbis) {
         AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaSchemaVersion,
                                     keys::encode_u32_be(keys::kSchemaVersion)));
         AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaListedDirs, keys::encode_u64_be(0)));
+        AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaInstanceId, random_instance_id()));
         return txn.put(dbis.meta, keys::kMetaNextFileId, keys::encode_u64_be(1));
     }
     auto version = keys::decode_u32_be(*stored);
+    if (version == keys::kUpgradableSchemaVersion) {
+        // Version 1 lacked the journal databases (now created empty) and the instance id.
+        AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaSchemaVersion,
+                                    keys::encode_u32_be(keys::kSchemaVersion)));
+        AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaInstanceId, random_instance_id()));
+        version = keys::kSchemaVersion;
+    }
     if (version != keys::kSchemaVersion) {
         std::string found = version ? std::to_string(*version) : "unreadable";
         return Status(Code::kInvalidArgument,
@@ -63,6 +86,9 @@ Result<CacheDbis> open_dbis(MDB_env* env) {
     AZB_ASSIGN_OR_RETURN(dbis.entries, txn.open_dbi(keys::kDbEntries, MDB_CREATE));
     AZB_ASSIGN_OR_RETURN(dbis.children, txn.open_dbi(keys::kDbChildren, MDB_CREATE));
     AZB_ASSIGN_OR_RETURN(dbis.blocks, txn.open_dbi(keys::kDbBlocks, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.journal, txn.open_dbi(keys::kDbJournal, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.dirty, txn.open_dbi(keys::kDbDirty, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.blocklists, txn.open_dbi(keys::kDbBlockLists, MDB_CREATE));
     AZB_RETURN_IF_ERROR(check_schema(txn, dbis));
     AZB_RETURN_IF_ERROR(txn.commit());
     return dbis;

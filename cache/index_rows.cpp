@@ -198,4 +198,24 @@ std::pair<std::string, std::string> split_parent(const std::string& path) {
     return {path.substr(0, slash), path.substr(slash + 1)};
 }
 
+Status add_child_row_if_listed(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std::string& path,
+                               EntryType type) {
+    if (path.empty()) return Status::ok();
+    auto [parent, name] = split_parent(path);
+    if (name.size() > keys::kMaxNameBytes) return Status::ok();
+    AZB_ASSIGN_OR_RETURN(auto parent_rec, read_entry(txn, dbis, parent));
+    if (!parent_rec) return Status::ok();
+    AZB_ASSIGN_OR_RETURN(auto header, txn.get(dbis.children, keys::listing_header_key(parent_rec->file_id)));
+    if (!header) return Status::ok();
+    return txn.put(dbis.children, keys::child_key(parent_rec->file_id, name), keys::encode_child(type));
+}
+
+Status remove_child_row(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std::string& path) {
+    if (path.empty()) return Status::ok();
+    auto [parent, name] = split_parent(path);
+    AZB_ASSIGN_OR_RETURN(auto parent_rec, read_entry(txn, dbis, parent));
+    if (!parent_rec || name.size() > keys::kMaxNameBytes) return Status::ok();
+    return txn.del(dbis.children, keys::child_key(parent_rec->file_id, name)).status();
+}
+
 }  // namespace azblobfs::index_rows

@@ -62,6 +62,12 @@ Result<uint64_t> count_listing_headers(const lmdb::Txn& txn, const CacheDbis& db
 Result<std::vector<DirChild>> read_child_rows(const lmdb::Txn& txn, const CacheDbis& dbis,
                                               uint64_t dir_id);
 
+// Adds `path`'s row to its parent's listing when the parent is listed (has a header).
+Status add_child_row_if_listed(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std::string& path,
+                               EntryType type);
+// Deletes `path`'s row from its parent's listing (if any).
+Status remove_child_row(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std::string& path);
+
 // Splits "a/b/c" into ("a/b", "c") and "c" into ("", "c").
 std::pair<std::string, std::string> split_parent(const std::string& path);
 

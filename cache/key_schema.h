@@ -16,6 +16,12 @@
 //   children  dir_id (u64 BE, 8 bytes)                   listing header: validated_at_ns, i64 BE
 //             dir_id (u64 BE) + name (1..503 bytes)      child row: one byte, the EntryType
 //   blocks    file_id (u64 BE) + block index (u64 BE)    the block's bytes (BlockCache)
+//   journal   entry_key(path)                            encode_journal(record, path)
+//   dirty     content_id (u64 BE) + block index (u64 BE) a dirty block's bytes (Journal)
+//   blocklists entry_key(path)                           encode_committed_blocks(blocks)
+//   meta      "instance_id"                              16 random hex characters naming this
+//                                                        cache in block ids (set at creation)
+//             "next_upload"                              u64 BE: the next upload serial
 //
 // Invariants:
 //  - Keys stay within LMDB's 511-byte key limit (kMaxKeyBytes).
@@ -34,6 +40,10 @@
 //    it has been listed completely (replace_listing); its child rows then mirror that listing,
 //    and every child row has an entries record.
 //  - blocks keys sort by file, then block index, so one file's blocks are one key range.
+//  - dirty keys likewise: one content's dirty blocks are one key range. Content ids come from
+//    the same never-reused sequence as file ids. Every dirty block belongs to exactly one journal
+//    record's content_id (Journal drops the blocks with the record).
+//  - A path with a journal record: its entries record is the local state (journal.h).
 //
 // Value encodings (all integers as noted; "varint" is unsigned LEB128, signed values zigzag):
 //  - encode_entry, format 1: u8 format (=1), u8 EntryType, u8 flags (bit0 has_marker, bit1 full
@@ -42,7 +52,13 @@
 //    that many (string key, string value) pairs, then [string path] when flag bit1 is set.
 //    A string is a varint byte length followed by the bytes. Trailing bytes are an error.
 //    The full path is stored only for hashed keys.
-// A different layout must bump kSchemaVersion: open_cache_env refuses other versions.
+//  - encode_journal, format 1: u8 format, u8 kind, u8 EntryType, u8 flags (bit0 expect_exists,
+//    bit1 content_dirty), string path, string container, string blob, string expect_etag,
+//    string underlay_etag, varint underlay_size, varint content_id, varint size, svarint
+//    modified_ns, varint generation, string content_type, varint metadata count and pairs.
+//  - encode_committed_blocks: string etag, varint size, varint count, then count strings.
+// A different layout must bump kSchemaVersion: open_cache_env refuses other versions, except
+// that version 1 (no journal databases yet) is upgraded in place to 2.
 #pragma once
 
 #include <cstdint>
@@ -55,16 +71,22 @@
 
 namespace azblobfs::keys {
 
-inline constexpr uint32_t kSchemaVersion = 1;
+inline constexpr uint32_t kSchemaVersion = 2;
+inline constexpr uint32_t kUpgradableSchemaVersion = 1;
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
 inline constexpr std::string_view kMetaNextFileId = "next_file_id";
 inline constexpr std::string_view kMetaListedDirs = "listed_dirs";
 inline constexpr std::string_view kMetaEvictedBlocks = "evicted_blocks";
+inline constexpr std::string_view kMetaInstanceId = "instance_id";
+inline constexpr std::string_view kMetaNextUpload = "next_upload";
 
 inline constexpr const char* kDbMeta = "meta";
 inline constexpr const char* kDbEntries = "entries";
 inline constexpr const char* kDbChildren = "children";
 inline constexpr const char* kDbBlocks = "blocks";
+inline constexpr const char* kDbJournal = "journal";
+inline constexpr const char* kDbDirty = "dirty";
+inline constexpr const char* kDbBlockLists = "blocklists";
 
 inline constexpr size_t kMaxKeyBytes = 511;  // LMDB's default mdb_env_get_maxkeysize
 inline constexpr size_t kSha256Bytes = 32;
@@ -115,5 +137,23 @@ struct BlockKey {
 };
 std::string block_key(BlockKey key);
 std::optional<BlockKey> decode_block_key(std::string_view key);
+
+}  // namespace azblobfs::keys
+
+#include "cache/journal.h"
+
+namespace azblobfs::keys {
+
+// journal
+std::string encode_journal(const JournalRecord& record, std::string_view path);
+struct DecodedJournal {
+    std::string path;
+    JournalRecord record;
+};
+Result<DecodedJournal> decode_journal(std::string_view value);
+
+// blocklists
+std::string encode_committed_blocks(const CommittedBlocks& blocks);
+Result<CommittedBlocks> decode_committed_blocks(std::string_view value);
 
 }  // namespace azblobfs::keys

@@ -23,6 +23,9 @@ struct CacheDbis {
     lmdb::Dbi entries;
     lmdb::Dbi children;
     lmdb::Dbi blocks;
+    lmdb::Dbi journal;
+    lmdb::Dbi dirty;
+    lmdb::Dbi blocklists;
 };
 
 class LmdbCacheEnv final : public CacheEnv {

@@ -1,9 +1,11 @@
 #include "cache/metadata_index.h"
 
+#include <algorithm>
 #include <map>
 #include <string_view>
 
 #include "cache/index_rows.h"
+#include "cache/journal.h"
 #include "cache/key_schema.h"
 #include "cache/lmdb_cache_env.h"
 
@@ -35,6 +37,14 @@ public:
     Result<EntryRecord> put(const std::string& path, EntryRecord record) override {
         AZB_RETURN_IF_ERROR(usable());
         AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_write());
+        AZB_ASSIGN_OR_RETURN(auto journaled, journal_kind(txn, path));
+        if (journaled == JournalKind::kDelete) {
+            return Status(Code::kNotFound, path + " is deleted locally (upload pending)");
+        }
+        if (journaled) {  // the journal overrides the store (journal.h)
+            AZB_ASSIGN_OR_RETURN(auto local, index_rows::read_entry(txn, env_->dbis(), path));
+            if (local) return *local;
+        }
         std::vector<uint64_t> stale;
         AZB_ASSIGN_OR_RETURN(
             EntryRecord stored,
@@ -48,16 +58,11 @@ public:
         const CacheDbis& dbis = env_->dbis();
         AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_write());
         std::vector<uint64_t> removed;
+        AZB_ASSIGN_OR_RETURN(auto journaled, journal_kind(txn, path));
+        if (journaled) return uint64_t{0};  // the journal overrides the store (journal.h)
         AZB_ASSIGN_OR_RETURN(uint64_t id, index_rows::remove_entry_tree(txn, dbis, path, &removed));
-        if (!path.empty()) {
-            // Keep the parent's listing true: a listed child always has its record.
-            auto [parent, name] = index_rows::split_parent(path);
-            AZB_ASSIGN_OR_RETURN(auto parent_rec, index_rows::read_entry(txn, dbis, parent));
-            if (parent_rec && name.size() <= keys::kMaxNameBytes) {
-                AZB_RETURN_IF_ERROR(
-                    txn.del(dbis.children, keys::child_key(parent_rec->file_id, name)).status());
-            }
-        }
+        // Keep the parent's listing true: a listed child always has its record.
+        AZB_RETURN_IF_ERROR(index_rows::remove_child_row(txn, dbis, path));
         AZB_RETURN_IF_ERROR(txn.commit());
         return id;
     }
@@ -89,6 +94,10 @@ private:
         return Status(Code::kInternal, "metadata index needs an environment from open_cache_env");
     }
     Result<uint64_t> directory_id(lmdb::WriteTxn& txn, const std::string& dir);
+    Result<std::optional<JournalKind>> journal_kind(const lmdb::Txn& txn, const std::string& path);
+    Status overlay_journal(lmdb::WriteTxn& txn, const std::string& dir,
+                           std::map<std::string_view, const EntryRecord*>* wanted,
+                           std::vector<std::string>* keep);
 
     std::shared_ptr<LmdbCacheEnv> env_;
 };
@@ -105,6 +114,37 @@ Result<uint64_t> LmdbMetadataIndex::directory_id(lmdb::WriteTxn& txn, const std:
     return bare.file_id;
 }
 
+Result<std::optional<JournalKind>> LmdbMetadataIndex::journal_kind(const lmdb::Txn& txn,
+                                                                   const std::string& path) {
+    AZB_ASSIGN_OR_RETURN(auto value, txn.get(env_->dbis().journal, keys::entry_key(path)));
+    if (!value) return std::optional<JournalKind>();
+    AZB_ASSIGN_OR_RETURN(auto decoded, keys::decode_journal(*value));
+    return std::optional<JournalKind>(decoded.record.kind);
+}
+
+// Journaled children of `dir` override the store's listing: kDelete names leave `wanted`,
+// kUpload names are kept (their entries stay as the journal wrote them; names in *keep).
+Status LmdbMetadataIndex::overlay_journal(lmdb::WriteTxn& txn, const std::string& dir,
+                                          std::map<std::string_view, const EntryRecord*>* wanted,
+                                          std::vector<std::string>* keep) {
+    for (char tag : {'p', 'h'}) {
+        std::string prefix = keys::descendant_key_prefix(dir, tag);
+        AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, env_->dbis().journal));
+        AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(prefix));
+        for (; item && item.key.substr(0, prefix.size()) == prefix; ) {
+            AZB_ASSIGN_OR_RETURN(auto decoded, keys::decode_journal(item.value));
+            auto [parent, name] = index_rows::split_parent(decoded.path);
+            if (parent == dir) {
+                auto it = wanted->find(name);
+                if (it != wanted->end()) wanted->erase(it);
+                if (decoded.record.kind == JournalKind::kUpload) keep->push_back(name);
+            }
+            AZB_ASSIGN_OR_RETURN(item, cursor.next());
+        }
+    }
+    return Status::ok();
+}
+
 Result<std::vector<uint64_t>> LmdbMetadataIndex::replace_listing(const std::string& dir,
                                                                  const ChildList& children,
                                                                  int64_t validated_at_ns) {
@@ -119,9 +159,12 @@ Result<std::vector<uint64_t>> LmdbMetadataIndex::replace_listing(const std::stri
     AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_write());
     AZB_ASSIGN_OR_RETURN(uint64_t dir_id, directory_id(txn, dir));
     AZB_ASSIGN_OR_RETURN(auto old_rows, index_rows::read_child_rows(txn, dbis, dir_id));
+    std::vector<std::string> keep;
+    AZB_RETURN_IF_ERROR(overlay_journal(txn, dir, &wanted, &keep));
     std::vector<uint64_t> removed;
     for (const DirChild& old : old_rows) {
         if (wanted.count(old.name) != 0) continue;
+        if (std::find(keep.begin(), keep.end(), old.name) != keep.end()) continue;
         AZB_RETURN_IF_ERROR(
             index_rows::remove_entry_tree(txn, dbis, keys::join_path(dir, old.name), &removed)
                 .status());
@@ -132,6 +175,12 @@ Result<std::vector<uint64_t>> LmdbMetadataIndex::replace_listing(const std::stri
         AZB_RETURN_IF_ERROR(index_rows::upsert_entry(txn, dbis, path, *rec, &removed).status());
         AZB_RETURN_IF_ERROR(
             txn.put(dbis.children, keys::child_key(dir_id, name), keys::encode_child(rec->type)));
+    }
+    for (const std::string& name : keep) {
+        AZB_ASSIGN_OR_RETURN(auto local, index_rows::read_entry(txn, dbis, keys::join_path(dir, name)));
+        if (!local) continue;
+        AZB_RETURN_IF_ERROR(
+            txn.put(dbis.children, keys::child_key(dir_id, name), keys::encode_child(local->type)));
     }
     AZB_RETURN_IF_ERROR(index_rows::put_listing_header(txn, dbis, dir_id, validated_at_ns));
     AZB_RETURN_IF_ERROR(txn.commit());

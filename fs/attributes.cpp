@@ -1,5 +1,9 @@
 #include "fs/attributes.h"
 
+#include <optional>
+
+#include "fs/entry_builder.h"
+
 namespace azblobfs {
 
 namespace {
@@ -15,6 +19,18 @@ struct timespec to_timespec(int64_t ns) {
     ts.tv_sec = static_cast<time_t>(sec);
     ts.tv_nsec = static_cast<long>(rem);
     return ts;
+}
+
+// Permission bits stored by chmod in metadata "mode" (octal), or nullopt.
+std::optional<mode_t> stored_mode(const EntryRecord& record) {
+    auto it = record.metadata.find(kModeKey);
+    if (it == record.metadata.end() || it->second.empty() || it->second.size() > 6) return std::nullopt;
+    mode_t m = 0;
+    for (char c : it->second) {
+        if (c < '0' || c > '7') return std::nullopt;
+        m = static_cast<mode_t>(m * 8 + static_cast<mode_t>(c - '0'));
+    }
+    return static_cast<mode_t>(m & 07777);
 }
 
 }  // namespace
@@ -37,6 +53,9 @@ Attributes make_attributes(uint64_t ino, const EntryRecord& record, const FsOpti
             st.st_mode = S_IFREG | (options.file_mode & 07777);
             st.st_nlink = 1;
             break;
+    }
+    if (options.store_mode && record.type != EntryType::kSymlink) {
+        if (auto m = stored_mode(record)) st.st_mode = (st.st_mode & S_IFMT) | *m;
     }
     st.st_uid = options.uid;
     st.st_gid = options.gid;

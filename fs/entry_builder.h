@@ -18,6 +18,7 @@ namespace azblobfs {
 inline constexpr const char* kFolderKey = "hdi_isfolder";
 inline constexpr const char* kSymlinkKey = "is_symlink";
 inline constexpr const char* kMtimeKey = "mtime";
+inline constexpr const char* kModeKey = "mode";  // permission bits, octal (chmod)
 
 // True when metadata[key] is "true" in any letter case.
 bool metadata_flag(const Metadata& metadata, const std::string& key);

@@ -16,7 +16,14 @@
 //    the handle opened. On PreconditionFailed the file's blocks are dropped and the entry is
 //    refreshed; a handle that has not returned any bytes yet restarts the read on the new
 //    version, a handle that has fails with PreconditionFailed (ESTALE: reopen the file).
-//  - This mount is read-only: mutating operations are not part of this interface yet.
+//  - Writes (DESIGN §5): every mutation lands in the LMDB journal (cache/journal.h) before it
+//    returns, and the index answers for the path from then on (a path with pending changes is
+//    never revalidated or re-listed from the store). Uploads run in the background after
+//    upload_delay; fsync() waits for the commit (FsyncMode::kRemote) or for the local disk
+//    (kLocal). A commit that loses a race (412/409) keeps the local bytes as
+//    "<name>.conflict-<UTC timestamp>", and the writer's next flush/fsync reports
+//    PreconditionFailed (ESTALE).
+//  - FsOptions::read_only: every mutation is ReadOnly (EROFS).
 #pragma once
 
 #include <sys/stat.h>
@@ -26,14 +33,20 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "blob/blob_store.h"
 #include "cache/block_cache.h"
+#include "cache/flusher.h"
+#include "cache/journal.h"
 #include "cache/metadata_index.h"
+#include "cache/path_locks.h"
 #include "common/status.h"
 
 namespace azblobfs {
+
+enum class FsyncMode { kRemote, kLocal };
 
 struct FsOptions {
     // Set: the mount root is this container. Unset: the root lists every container.
@@ -50,7 +63,25 @@ struct FsOptions {
     // Wall clock in nanoseconds since the Unix epoch, used for TTLs and validated_at. Empty: the
     // system clock. Tests inject a manual clock to step past TTLs without sleeping.
     std::function<int64_t()> clock_ns;
+    bool read_only = false;
+    bool store_mode = true;           // chmod is kept in blob metadata "mode" (else ignored)
+    FsyncMode fsync = FsyncMode::kRemote;
+    // Dirty bytes in the journal at which writers wait for uploads (back-pressure), and how long
+    // they wait for uploads to make progress before ENOSPC.
+    uint64_t dirty_limit_bytes = 1ull << 30;
+    double backpressure_wait_s = 30;
 };
+
+// What setattr changes: each field that is set.
+struct SetAttrRequest {
+    std::optional<uint64_t> size;
+    std::optional<mode_t> mode;       // permission bits (07777)
+    std::optional<int64_t> atime_ns;  // accepted, not stored (blobs have no atime)
+    std::optional<int64_t> mtime_ns;
+    std::optional<uid_t> uid;         // accepted only when equal to the mount's uid
+    std::optional<gid_t> gid;
+};
+
 
 struct Attributes {
     uint64_t ino = 0;
@@ -68,6 +99,11 @@ struct OpenReply {
     bool keep_cache = false;
 };
 
+struct CreateReply {
+    EntryReply entry;
+    OpenReply open;
+};
+
 struct DirEntryPlus {
     std::string name;
     EntryReply entry;
@@ -79,6 +115,7 @@ struct FsStatus {
     BlockCacheStats cache;
     uint64_t bytes_fetched = 0;       // bytes received from the store by read()
     uint64_t range_requests = 0;      // ranged GETs issued by read() and read-ahead
+    std::optional<FlusherStats> write_back;  // set on a writable mount
 };
 
 class Filesystem {
@@ -107,13 +144,47 @@ public:
     virtual Result<std::string> getxattr(uint64_t ino, const std::string& name) = 0;
     virtual Result<std::vector<std::string>> listxattr(uint64_t ino) = 0;
 
+    // --- mutations (DESIGN §5); ReadOnly when FsOptions::read_only ---
+    virtual Result<CreateReply> create(uint64_t parent, const std::string& name, mode_t mode,
+                                       int flags) = 0;
+    virtual Result<EntryReply> mkdir(uint64_t parent, const std::string& name, mode_t mode) = 0;
+    virtual Result<EntryReply> symlink(const std::string& target, uint64_t parent,
+                                       const std::string& name) = 0;
+    virtual Status unlink(uint64_t parent, const std::string& name) = 0;
+    virtual Status rmdir(uint64_t parent, const std::string& name) = 0;
+    // flags: 0 or RENAME_NOREPLACE (RENAME_EXCHANGE is NotSupported).
+    virtual Status rename(uint64_t parent, const std::string& name, uint64_t new_parent,
+                          const std::string& new_name, unsigned int flags) = 0;
+    virtual Result<Attributes> setattr(uint64_t ino, const SetAttrRequest& request) = 0;
+    // Writes at `offset` (at the end of the file for handles opened with O_APPEND); returns the
+    // number of bytes written (all of them, or an error).
+    virtual Result<uint64_t> write(uint64_t ino, uint64_t fh, uint64_t offset,
+                                   std::string_view data) = 0;
+    // close(): queues the upload; reports a conflict already known for the file.
+    virtual Status flush(uint64_t ino, uint64_t fh) = 0;
+    virtual Status fsync(uint64_t ino, uint64_t fh) = 0;
+    virtual Status setxattr(uint64_t ino, const std::string& name, const std::string& value,
+                            int flags) = 0;
+    virtual Status removexattr(uint64_t ino, const std::string& name) = 0;
+
     virtual FsStatus status() = 0;
 };
 
+// The write-back parts of a writable mount (all set), or none (a read-only mount). The
+// filesystem registers itself as the flusher's listener; the caller starts the flusher after
+// make_filesystem and stops it before destroying the filesystem.
+struct WriteBack {
+    std::shared_ptr<Journal> journal;
+    std::shared_ptr<Flusher> flusher;
+    std::shared_ptr<PathLocks> locks;
+};
+
 // The store, index and cache are not used by anything else in the process, except that the
-// composition root reads their stats() for status.json (read-only, thread-safe by contract).
+// composition root reads their stats() for status.json (read-only, thread-safe by contract) and
+// the flusher (given in `write_back`) shares them.
 std::unique_ptr<Filesystem> make_filesystem(std::shared_ptr<BlobStore> store,
                                             std::shared_ptr<MetadataIndex> index,
-                                            std::shared_ptr<BlockCache> cache, FsOptions options);
+                                            std::shared_ptr<BlockCache> cache, FsOptions options,
+                                            WriteBack write_back = {});
 
 }  // namespace azblobfs

@@ -29,11 +29,15 @@ FileVersion FilesystemImpl::version_of(const std::string& path, const EntryRecor
 }
 
 Result<OpenReply> FilesystemImpl::open(uint64_t ino, int flags) {
-    if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) != 0) {
-        return Status(Code::kReadOnly, "this mount is read-only");
-    }
+    bool for_writing = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) != 0;
+    if (for_writing) AZB_RETURN_IF_ERROR(writable());
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
     if (path.empty()) return Status(Code::kIsDirectory, "the mount root is a directory");
+    if (wb_.journal) {
+        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+        if (j && j->kind == JournalKind::kDelete) return Status(Code::kNotFound, path + " was removed");
+        if (j || for_writing) return open_local(ino, path, flags);
+    }
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> old, index_->get(path));
     if (old && old->type == EntryType::kDirectory) return Status(Code::kIsDirectory, path);
 
@@ -73,6 +77,47 @@ Result<OpenReply> FilesystemImpl::open(uint64_t ino, int flags) {
     return reply;
 }
 
+// Opens a file with local changes, or for writing: no revalidation of a journaled file (the
+// local state is the truth); a clean one is revalidated first (close-to-open), then O_TRUNC.
+Result<OpenReply> FilesystemImpl::open_local(uint64_t ino, const std::string& path, int flags) {
+    bool for_writing = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) != 0;
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    if (!j) {
+        AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> old, index_->get(path));
+        if (old && old->type == EntryType::kDirectory) return Status(Code::kIsDirectory, path);
+        BlobLocation loc = names_.locate(path);
+        Result<BlobProperties> props = store_->get_properties(loc.container, loc.blob);
+        if (props.is_ok()) {
+            AZB_RETURN_IF_ERROR(save(path, old, record_from_blob(*props, now())).status());
+        } else if (props.status().code() == Code::kNotFound) {
+            AZB_RETURN_IF_ERROR(forget_path(path));
+            return Status(Code::kNotFound, path + " no longer exists");
+        } else if (!(is_offline_error(props.status()) && old)) {
+            return props.status();
+        }
+    }
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
+    if (!record) return Status(Code::kNotFound, path + " does not exist");
+    if (record->type == EntryType::kDirectory) return Status(Code::kIsDirectory, path);
+    if ((flags & O_TRUNC) != 0 && for_writing && record->size != 0) {
+        SetAttrRequest truncate;
+        truncate.size = 0;
+        AZB_RETURN_IF_ERROR(setattr(ino, truncate).status());
+    }
+    inodes_.exchange_opened_etag(ino, "");
+    auto handle = std::make_shared<FileHandle>();
+    handle->ino = ino;
+    handle->version = version_of(path, *record);
+    handle->local = true;
+    handle->writable = for_writing;
+    handle->append = (flags & O_APPEND) != 0;
+    OpenReply reply;
+    std::lock_guard lock(handles_mu_);
+    reply.fh = next_fh_++;
+    files_[reply.fh] = std::move(handle);
+    return reply;
+}
+
 std::shared_ptr<FilesystemImpl::FileHandle> FilesystemImpl::file_handle(uint64_t fh) {
     std::lock_guard lock(handles_mu_);
     auto it = files_.find(fh);
@@ -83,6 +128,10 @@ Result<std::string> FilesystemImpl::read(uint64_t /*ino*/, uint64_t fh, uint64_t
                                          uint64_t size) {
     std::shared_ptr<FileHandle> h = file_handle(fh);
     if (!h) return Status(Code::kInvalidArgument, "unknown file handle " + std::to_string(fh));
+    if (wb_.journal) {
+        AZB_ASSIGN_OR_RETURN(std::optional<std::string> local, read_if_local(*h, offset, size));
+        if (local) return std::move(*local);
+    }
     FileVersion version;
     bool allow_restart = false;
     {
@@ -101,6 +150,36 @@ Result<std::string> FilesystemImpl::read(uint64_t /*ino*/, uint64_t fh, uint64_t
     if (version.etag != before.etag && h->version.etag == before.etag) h->version = version;
     if (data.is_ok() && !data->empty()) h->served_data = true;
     return data;
+}
+
+// A read of a file with local changes: from the journal while it has a record; for a handle in
+// local mode without one, from the version the index holds now (this mount's last commit).
+// nullopt: the handle reads the ordinary way.
+Result<std::optional<std::string>> FilesystemImpl::read_if_local(FileHandle& h, uint64_t offset,
+                                                                 uint64_t size) {
+    AZB_ASSIGN_OR_RETURN(std::string path, path_of(h.ino));
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    if (j && j->kind == JournalKind::kUpload) {
+        AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> e, index_->get(path));
+        if (e) {
+            {
+                std::lock_guard lock(h.mu);
+                h.local = true;
+            }
+            AZB_ASSIGN_OR_RETURN(std::string data, read_local(path, *j, *e, offset, size));
+            return std::optional<std::string>(std::move(data));
+        }
+    }
+    {
+        std::lock_guard lock(h.mu);
+        if (!h.local) return std::optional<std::string>();
+    }
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> e, index_->get(path));
+    if (!e) return Status(Code::kNotFound, path + " was removed");
+    AZB_RETURN_IF_ERROR(gate_.switch_to(e->file_id, e->etag, e->etag));
+    FileVersion v = version_of(path, *e);
+    AZB_ASSIGN_OR_RETURN(std::string data, read_version(&v, offset, size, &h.readahead, true));
+    return std::optional<std::string>(std::move(data));
 }
 
 // Reads from *version. On PreconditionFailed (the blob changed) it refreshes the record, which
@@ -169,6 +248,10 @@ Result<std::string> FilesystemImpl::readlink(uint64_t ino) {
     AZB_ASSIGN_OR_RETURN(EntryRecord record, current_record(path));
     if (record.type != EntryType::kSymlink) {
         return Status(Code::kInvalidArgument, path + " is not a symbolic link");
+    }
+    if (wb_.journal) {
+        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+        if (j && j->kind == JournalKind::kUpload) return read_local(path, *j, record, 0, j->size);
     }
     AZB_RETURN_IF_ERROR(gate_.switch_to(record.file_id, record.etag, record.etag));
     FileVersion version = version_of(path, record);

@@ -29,14 +29,20 @@ int64_t seconds_to_ns(double s) { return static_cast<int64_t>(std::llround(s * 1
 
 std::unique_ptr<Filesystem> make_filesystem(std::shared_ptr<BlobStore> store,
                                             std::shared_ptr<MetadataIndex> index,
-                                            std::shared_ptr<BlockCache> cache, FsOptions options) {
+                                            std::shared_ptr<BlockCache> cache, FsOptions options,
+                                            WriteBack write_back) {
     return std::make_unique<FilesystemImpl>(std::move(store), std::move(index), std::move(cache),
-                                            std::move(options));
+                                            std::move(options), std::move(write_back));
+}
+
+FilesystemImpl::~FilesystemImpl() {
+    if (wb_.flusher) wb_.flusher->set_listener(nullptr);
 }
 
 FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store,
                                std::shared_ptr<MetadataIndex> index,
-                               std::shared_ptr<BlockCache> cache, FsOptions options)
+                               std::shared_ptr<BlockCache> cache, FsOptions options,
+                               WriteBack write_back)
     : options_(with_clock(std::move(options))),
       store_(std::move(store)),
       index_(std::move(index)),
@@ -48,7 +54,11 @@ FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store,
       gate_(cache_),
       loader_(*store_, *index_, gate_, names_, skipped_, mount_start_ns_),
       probe_(*store_, skipped_, mount_start_ns_),
-      read_path_(*store_, gate_, options_.readahead_max_bytes, options_.fetch_threads) {}
+      wb_(std::move(write_back)),
+      read_path_(*store_, gate_, options_.readahead_max_bytes, options_.fetch_threads) {
+    if (!wb_.journal || !wb_.flusher || !wb_.locks) wb_ = WriteBack{};
+    if (wb_.flusher) wb_.flusher->set_listener([this](const CommitEvent& e) { on_commit(e); });
+}
 
 int64_t FilesystemImpl::now() const { return options_.clock_ns(); }
 
@@ -94,6 +104,9 @@ Status FilesystemImpl::forget_path(const std::string& path) {
 Result<EntryRecord> FilesystemImpl::current_record(const std::string& path) {
     if (path.empty()) return root_record();
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalKind> local, journaled(path));
+    if (local == JournalKind::kDelete) return Status(Code::kNotFound, path + " was removed");
+    if (local && record) return *record;  // the journal overrides the store
     if (record) {
         if (record->type == EntryType::kDirectory ||
             fresh(record->validated_at_ns, options_.attr_ttl_s, now())) {
@@ -104,6 +117,13 @@ Result<EntryRecord> FilesystemImpl::current_record(const std::string& path) {
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> probed, probe_and_save(path, std::nullopt));
     if (!probed) return Status(Code::kNotFound, path + " does not exist");
     return *probed;
+}
+
+Result<std::optional<JournalKind>> FilesystemImpl::journaled(const std::string& path) {
+    if (!wb_.journal) return std::optional<JournalKind>();
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    if (!j) return std::optional<JournalKind>();
+    return std::optional<JournalKind>(j->kind);
 }
 
 Result<EntryRecord> FilesystemImpl::revalidate_blob(const std::string& path, const EntryRecord& old) {
@@ -159,6 +179,12 @@ Result<EntryReply> FilesystemImpl::lookup(uint64_t parent, const std::string& na
         return Status(Code::kNameTooLong, "blob name of " + path + " is over 1,024 characters");
     }
     int64_t t = now();
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalKind> local, journaled(path));
+    if (local == JournalKind::kDelete) return negative_reply();
+    if (local) {
+        AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
+        if (record) return positive_reply(path, *record);
+    }
     AZB_ASSIGN_OR_RETURN(std::optional<DirListing> listing, index_->listing(dir));
     if (listing && fresh(listing->validated_at_ns, options_.dir_ttl_s, t)) {
         bool listed = false;
@@ -225,6 +251,7 @@ FsStatus FilesystemImpl::status() {
     s.cache = cache_->stats();
     s.bytes_fetched = read_path_.bytes_fetched();
     s.range_requests = read_path_.range_requests();
+    if (wb_.flusher) s.write_back = wb_.flusher->stats();
     return s;
 }
 

@@ -14,8 +14,11 @@
 //  - Unavailable/Throttled from the store: stale data is served when there is any (offline).
 //  - The root and virtual directories without a marker have the mount start time as mtime.
 //
-// Locks (none held across network I/O; never nested): handles_mu_; each FileHandle::mu;
-// ReadAheadState::mu; and the internal mutexes of the pieces above.
+// Locks: a path's lock (PathLocks, write-back only) is taken first and may be held across
+// network I/O of that path (a base block fetched for a partial write, a listing for rmdir, the
+// server-side copy of a rename, the upload in commit_now). Under it, and never across network
+// I/O or nested: handles_mu_; each FileHandle::mu; ReadAheadState::mu; and the internal mutexes
+// of the pieces above.
 #pragma once
 
 #include <cstdint>
@@ -46,7 +49,8 @@ public:
     static constexpr uint64_t kUnassignedInoBit = 1ULL << 63;
 
     FilesystemImpl(std::shared_ptr<BlobStore> store, std::shared_ptr<MetadataIndex> index,
-                   std::shared_ptr<BlockCache> cache, FsOptions options);
+                   std::shared_ptr<BlockCache> cache, FsOptions options, WriteBack write_back = {});
+    ~FilesystemImpl() override;
 
     Result<EntryReply> lookup(uint64_t parent, const std::string& name) override;
     void forget(uint64_t ino, uint64_t nlookup) override;
@@ -69,6 +73,23 @@ public:
     Result<std::string> getxattr(uint64_t ino, const std::string& name) override;
     Result<std::vector<std::string>> listxattr(uint64_t ino) override;
 
+    Result<CreateReply> create(uint64_t parent, const std::string& name, mode_t mode,
+                               int flags) override;
+    Result<EntryReply> mkdir(uint64_t parent, const std::string& name, mode_t mode) override;
+    Result<EntryReply> symlink(const std::string& target, uint64_t parent,
+                               const std::string& name) override;
+    Status unlink(uint64_t parent, const std::string& name) override;
+    Status rmdir(uint64_t parent, const std::string& name) override;
+    Status rename(uint64_t parent, const std::string& name, uint64_t new_parent,
+                  const std::string& new_name, unsigned int flags) override;
+    Result<Attributes> setattr(uint64_t ino, const SetAttrRequest& request) override;
+    Result<uint64_t> write(uint64_t ino, uint64_t fh, uint64_t offset, std::string_view data) override;
+    Status flush(uint64_t ino, uint64_t fh) override;
+    Status fsync(uint64_t ino, uint64_t fh) override;
+    Status setxattr(uint64_t ino, const std::string& name, const std::string& value,
+                    int flags) override;
+    Status removexattr(uint64_t ino, const std::string& name) override;
+
     FsStatus status() override;
 
     // Blocks until no read-ahead fetch is queued or running.
@@ -84,6 +105,12 @@ private:
         // the blob changes, reads fail with PreconditionFailed (ESTALE) instead of switching,
         // because the application (and the kernel page cache) already hold old bytes.
         bool served_data = false;
+        // Local mode: the file has (or had) changes of this mount. Reads follow the journal and
+        // the current index entry instead of the version bound at open.
+        bool local = false;
+        bool writable = false;
+        bool append = false;
+        bool wrote = false;   // a write went through this handle (flush reports conflicts)
         ReadAheadState readahead;
     };
     struct DirHandle {
@@ -101,6 +128,7 @@ private:
                              EntryRecord fresh);
     Status forget_path(const std::string& path);
     Result<EntryRecord> current_record(const std::string& path);
+    Result<std::optional<JournalKind>> journaled(const std::string& path);
     Result<EntryRecord> revalidate_blob(const std::string& path, const EntryRecord& old);
     Result<std::optional<EntryRecord>> probe_and_save(const std::string& path,
                                                       const std::optional<EntryRecord>& old);
@@ -117,6 +145,43 @@ private:
                                      ReadAheadState* readahead, bool allow_restart);
     Result<FileVersion> refresh_version(const FileVersion& stale);
     std::shared_ptr<FileHandle> file_handle(uint64_t fh);
+    Result<OpenReply> open_local(uint64_t ino, const std::string& path, int flags);
+    Result<std::optional<std::string>> read_if_local(FileHandle& h, uint64_t offset, uint64_t size);
+
+    // filesystem_local.cpp: the local (journaled) state of a path
+    // The state a change of `path` starts from (caller holds the path's lock): its journal
+    // record (started from the index entry when it has none) and its index entry.
+    struct LocalState {
+        JournalRecord record;
+        EntryRecord entry;
+        bool journaled = false;   // the record already existed
+    };
+    Status writable() const;
+    Result<std::string> new_child_path(uint64_t parent, const std::string& name);
+    Result<std::optional<LocalState>> local_state(const std::string& path);
+    JournalRecord record_for(const std::string& path, const EntryRecord& entry) const;
+    // Block i of the local content of `r` (journal.h rules), exactly its length in the file.
+    Result<std::string> local_block(const std::string& path, const JournalRecord& r,
+                                    const EntryRecord& entry, uint64_t index);
+    Result<std::string> read_local(const std::string& path, const JournalRecord& r,
+                                   const EntryRecord& entry, uint64_t offset, uint64_t size);
+    // Applies the batch, waiting for uploads when the cache is full of dirty data
+    // (back-pressure); NoSpace when uploads make no progress.
+    Result<std::vector<EntryRecord>> apply(const JournalBatch& batch);
+    Status wait_for_room(uint64_t incoming_bytes);
+    void touch(LocalState* s, int64_t now_ns, bool content);
+    void on_commit(const CommitEvent& event);
+    Status resize(const std::string& path, LocalState* s, uint64_t size, JournalBatch* batch);
+    Result<LocalState> make_local(const std::string& path, EntryType type, mode_t mode,
+                                  const std::optional<JournalRecord>& deleted);
+    Status remove_local(const std::string& path, const EntryRecord& entry,
+                        const std::optional<JournalRecord>& record);
+    Status materialize(const std::string& path, LocalState* s, JournalBatch* batch);
+    Status rename_file(const std::string& from, const std::string& to);
+    Status rename_dir(const std::string& from, const std::string& to);
+    Status rename_clean(const std::string& from, const std::string& to, const EntryRecord& src,
+                        const std::optional<LocalState>& dst);
+    Result<std::optional<EntryRecord>> existing(const std::string& path);
 
     // filesystem_dirs.cpp: listings
     Result<DirListing> current_listing(const std::string& dir);
@@ -135,6 +200,7 @@ private:
     VersionGate gate_;
     DirLoader loader_;
     EntryProbe probe_;
+    WriteBack wb_;            // all null on a read-only mount
 
     std::mutex handles_mu_;  // guards the three fields below
     uint64_t next_fh_ = 1;

@@ -1,5 +1,7 @@
 #include "fs/inode_table.h"
 
+#include <vector>
+
 namespace azblobfs {
 
 InodeTable::InodeTable() {
@@ -31,6 +33,7 @@ std::optional<std::string> InodeTable::path_of(uint64_t ino) const {
     std::lock_guard lock(mu_);
     auto it = inodes_.find(ino);
     if (it == inodes_.end()) return std::nullopt;
+    if (!it->second.path.empty() && it->second.path[0] == '\0') return std::nullopt;
     return it->second.path;
 }
 
@@ -59,6 +62,34 @@ std::string InodeTable::exchange_opened_etag(uint64_t ino, const std::string& et
 size_t InodeTable::size() const {
     std::lock_guard lock(mu_);
     return inodes_.size();
+}
+
+void InodeTable::rename(const std::string& from, const std::string& to) {
+    std::lock_guard lock(mu_);
+    auto moved = [&](const std::string& p) {
+        return p == from || (p.size() > from.size() && p.compare(0, from.size(), from) == 0 &&
+                             p[from.size()] == '/');
+    };
+    auto displaced = [&](const std::string& p) {
+        return p == to || (p.size() > to.size() && p.compare(0, to.size(), to) == 0 &&
+                           p[to.size()] == '/');
+    };
+    std::vector<std::pair<std::string, uint64_t>> moves;
+    for (auto it = by_path_.begin(); it != by_path_.end();) {
+        if (!it->first.empty() && moved(it->first)) {
+            moves.emplace_back(to + it->first.substr(from.size()), it->second);
+            it = by_path_.erase(it);
+        } else if (!it->first.empty() && displaced(it->first)) {
+            inodes_[it->second].path = std::string(1, '\0');  // no path: path_of() is nullopt
+            it = by_path_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto& [path, ino] : moves) {
+        inodes_[ino].path = path;
+        by_path_[path] = ino;
+    }
 }
 
 }  // namespace azblobfs

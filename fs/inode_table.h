@@ -36,6 +36,10 @@ public:
     // Sets the ETag of the inode's latest open and returns the previous one ("" if none).
     std::string exchange_opened_etag(uint64_t ino, const std::string& etag);
 
+    // `from` and every path below it now live under `to` (inode numbers unchanged). An inode
+    // already at `to` (the replaced target) keeps its number but loses its path.
+    void rename(const std::string& from, const std::string& to);
+
     size_t size() const;
 
 private:

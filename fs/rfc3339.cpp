@@ -1,5 +1,10 @@
 #include "fs/rfc3339.h"
 
+#include <time.h>
+
+#include <cstdio>
+#include <ctime>
+
 #include <chrono>
 
 namespace azblobfs {
@@ -88,6 +93,22 @@ std::optional<int64_t> parse_rfc3339_ns(std::string_view text) {
     int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
     int64_t seconds = days * 86400 + *hour * 3600 + *minute * 60 + *second - *offset;
     return seconds * 1000000000LL + *frac;
+}
+
+std::string format_rfc3339_ns(int64_t ns) {
+    int64_t sec = ns / 1000000000LL;
+    int64_t frac = ns % 1000000000LL;
+    if (frac < 0) {
+        frac += 1000000000LL;
+        --sec;
+    }
+    time_t t = static_cast<time_t>(sec);
+    struct tm tm {};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(buf + n, sizeof buf - n, ".%09lldZ", static_cast<long long>(frac));
+    return buf;
 }
 
 }  // namespace azblobfs

@@ -5,11 +5,15 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace azblobfs {
 
 // Nanoseconds since the Unix epoch (UTC), or nullopt when `text` is not such a timestamp.
 std::optional<int64_t> parse_rfc3339_ns(std::string_view text);
+
+// "2025-01-09T10:11:12.123456789Z" (always 9 fraction digits, UTC); parses back exactly.
+std::string format_rfc3339_ns(int64_t ns);
 
 }  // namespace azblobfs

@@ -30,6 +30,7 @@ void init(void* /*userdata*/, fuse_conn_info* conn) {
     want_if_capable(conn, FUSE_CAP_READDIRPLUS_AUTO);
     if (conn->max_readahead < kFuseMaxReadahead) conn->max_readahead = kFuseMaxReadahead;
     conn->max_read = kFuseMaxRead;
+    conn->max_write = kFuseMaxRead;
 }
 
 void lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
@@ -69,16 +70,13 @@ void readlink(fuse_req_t req, fuse_ino_t ino) {
 bool opens_for_writing(int flags) { return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) != 0; }
 
 void open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
-    if (opens_for_writing(fi->flags)) {
-        fuse_reply_err(req, EROFS);
-        return;
-    }
     Filesystem& fs = *context(req).fs;
     auto opened = fs.open(ino, fi->flags);
     if (!opened.is_ok()) return reply_status(req, opened.status());
     fi->fh = opened->fh;
     fi->keep_cache = opened->keep_cache ? 1 : 0;
-    fi->noflush = 1;  // nothing is ever written, so close() needs no flush round trip
+    // A read-only open needs no flush round trip at close(); a writer's close queues the upload.
+    fi->noflush = opens_for_writing(fi->flags) ? 0 : 1;
     if (fuse_reply_open(req, fi) != 0) fs.release(ino, opened->fh);
 }
 
@@ -154,7 +152,7 @@ fuse_lowlevel_ops make_operations() {
     ops.getxattr = getxattr;
     ops.listxattr = listxattr;
     ops.statfs = statfs;
-    set_refused_ops(ops);
+    set_write_ops(ops);
     return ops;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "fs/fuse/fuse_api.h"
+#include "fs/fuse/dirent_packer.h"
 #include "fs/fuse/fuse_ops.h"
 
 namespace azblobfs::fuse_ops {
@@ -17,7 +18,7 @@ void readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_i
 void readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi);
 void releasedir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 
-// Sets every mutating operation of `ops` to its refusal (fuse_refused_ops.cpp).
-void set_refused_ops(fuse_lowlevel_ops& ops);
+// Sets every mutating operation of `ops` (fuse_write_ops.cpp).
+void set_write_ops(fuse_lowlevel_ops& ops);
 
 }  // namespace azblobfs::fuse_ops

@@ -20,7 +20,21 @@ Defaults and why:
   Files are owned by --uid/--gid (default: you) with --file-mode 0644 and --dir-mode 0755, and
   the kernel checks access against them (default_permissions). Add -o allow_other to let other
   users in (needs user_allow_other in /etc/fuse.conf when not root).
-  This release is read-only: writes fail with EROFS (--read-only also marks the mount "ro").
+Writes (DESIGN §5): every write() lands in the cache's journal (LMDB) before it returns, so it
+  survives a crash of azblobfs. close() queues the upload, which starts --upload-delay (1 s)
+  after the file's last change, so rewrites coalesce; --upload-threads (4) files upload at once.
+  fsync() waits until the blob is committed in Azure with exactly these bytes (--fsync remote,
+  the default) or until the journal is on local disk (--fsync local: survives power loss, the
+  upload follows later). Uploads are incremental: a changed file stages only changed blocks.
+  Every commit is conditional (If-Match the ETag the local copy started from, If-None-Match *
+  for new blobs): when another writer changed the blob, the local bytes are kept as
+  "<name>.conflict-<UTC time>" next to it, the warning names both blobs, and the writer's next
+  fsync()/close() fails with ESTALE. Unmount and SIGTERM wait for every upload, logging
+  progress; a second SIGTERM stops waiting and leaves the rest in the journal, which the next
+  mount uploads first. When data not yet uploaded fills half the block space, writers wait for
+  uploads; after --write-wait (30 s) without progress they get ENOSPC and the log says why.
+  Hard links and special files: EPERM. Rename across containers: EXDEV. A blob name over 1,024
+  characters: ENAMETOOLONG. --read-only mounts "ro": every change fails with EROFS.
 
 Before mounting, azblobfs checks that MOUNTPOINT is a directory, that the endpoint answers, that
 the credentials work and that --container exists; each failure prints one line and exits 1.
@@ -28,13 +42,13 @@ If the endpoint is unreachable but --cache-dir holds an index of this account an
 it mounts offline from the index, with a warning.
 Once mounted it daemonises (unless -f), writes <cache-dir>/status.json every 2 s (see
 `azblobfs status`), and logs to --log-file (default for a daemon: <cache-dir>/azblobfs.log).
-SIGTERM or SIGINT unmounts cleanly. Unmount with `azblobfs unmount MOUNTPOINT`.
+SIGTERM or SIGINT unmounts cleanly (after the uploads). Unmount with `azblobfs unmount MOUNTPOINT`.
 Account flags (--connection-string, --account, --account-key, --sas-token, --blob-endpoint) and
 --log-level work as for the other subcommands (see azblobfs --help); with none configured the
 mount uses UseDevelopmentStorage=true (a local Azurite).)";
 
 void add_mount(CLI::App& app, MountFlags& f) {
-    auto* m = app.add_subcommand("mount", "mount an account (or one container) as a read-only filesystem");
+    auto* m = app.add_subcommand("mount", "mount an account (or one container) as a filesystem");
     m->footer(kMountHelp);
     m->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags override
     m->add_option("mountpoint", f.mountpoint, "an existing directory")->required();
@@ -44,7 +58,13 @@ void add_mount(CLI::App& app, MountFlags& f) {
     m->add_flag("-f,--foreground", f.foreground, "stay in the foreground, log to stderr (default: daemonise once mounted)");
     m->add_option("-o", f.fuse_options, "FUSE mount options, comma separated (allow_other, ro, ...)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    m->add_flag("--read-only", f.read_only, "mount read-only (\"ro\"); this release refuses writes with EROFS anyway");
+    m->add_flag("--read-only", f.read_only, "mount read-only (\"ro\"): every change fails with EROFS");
+    m->add_option("--upload-delay", f.upload_delay, "seconds after a file's last change before it uploads")->capture_default_str();
+    m->add_option("--upload-threads", f.upload_threads, "files uploaded in parallel")->capture_default_str();
+    m->add_option("--fsync", f.fsync, "what fsync waits for: remote (committed in Azure) or local (on local disk)")
+        ->capture_default_str();
+    m->add_option("--write-wait", f.write_wait, "seconds a writer waits for uploads to make room before ENOSPC")
+        ->capture_default_str();
     m->add_option("--attr-ttl", f.attr_ttl, "seconds a file's attributes are trusted without asking Azure")->capture_default_str();
     m->add_option("--dir-ttl", f.dir_ttl, "seconds a directory listing is trusted without re-listing")->capture_default_str();
     m->add_option("--negative-ttl", f.negative_ttl, "seconds a missing name is remembered")->capture_default_str();

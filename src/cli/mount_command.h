@@ -16,7 +16,8 @@ int cmd_mount(const MountFlags& flags, const AccountConfig& account, const std::
 
 struct UnmountOptions {
     std::string run_dir = "/run/azblobfs";
-    int wait_seconds = 60;         // bound on the wait for the mount process to exit
+    int wait_seconds = 0;          // bound on the wait for the mount process to exit (0: none;
+                                   // it uploads pending changes first)
 };
 
 // Checks that MOUNTPOINT is an azblobfs mount, unmounts it (umount2 as root, else

@@ -64,6 +64,11 @@ Status fill_fs_options(const MountFlags& flags, FsOptions& fs) {
     if (!readahead) return readahead.status().with_context("--readahead-max");
     if (*readahead > (1ull << 30)) return bad("--readahead-max must be at most 1G");
     fs.readahead_max_bytes = *readahead;
+    if (flags.fsync != "remote" && flags.fsync != "local") return bad("--fsync must be remote or local");
+    fs.fsync = flags.fsync == "local" ? FsyncMode::kLocal : FsyncMode::kRemote;
+    if (!(flags.write_wait >= 0 && flags.write_wait <= 86400)) return bad("--write-wait must be 0 to 86400 seconds");
+    fs.backpressure_wait_s = flags.write_wait;
+    fs.read_only = flags.read_only;
     return Status::ok();
 }
 
@@ -150,6 +155,12 @@ Result<MountSettings> validate_mount_flags(const MountFlags& flags, const Accoun
     s.foreground = flags.foreground;
     s.fuse_options = split_fuse_options(flags.fuse_options);
     s.read_only = flags.read_only;
+    if (!(flags.upload_delay >= 0 && flags.upload_delay <= 3600)) return bad("--upload-delay must be 0 to 3600 seconds");
+    if (flags.upload_threads < 1 || flags.upload_threads > 64) return bad("--upload-threads must be 1 to 64");
+    s.upload_delay_s = flags.upload_delay;
+    s.upload_threads = flags.upload_threads;
+    // Dirty data may use half of the block space; writers wait for uploads beyond that.
+    s.fs.dirty_limit_bytes = s.block_limit / 2;
     s.log_file = flags.log_file.empty() ? std::string() : absolute_path(flags.log_file);
     if (s.log_file.empty() && !s.foreground) s.log_file = s.cache_dir + "/azblobfs.log";
     s.log_level = log_level;

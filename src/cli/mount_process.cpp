@@ -1,6 +1,9 @@
 #include "cli/mount_process.h"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <chrono>
 #include <ctime>
@@ -13,6 +16,8 @@
 #include "azure/curl_transport.h"
 #include "cache/block_cache.h"
 #include "cache/cache_env.h"
+#include "cache/flusher.h"
+#include "cache/journal.h"
 #include "cache/metadata_index.h"
 #include "cli/cache_identity.h"
 #include "cli/mount_logging.h"
@@ -27,6 +32,8 @@ namespace {
 struct MountParts {
     std::shared_ptr<CacheEnv> env;
     std::shared_ptr<MetadataIndex> index;
+    std::shared_ptr<Journal> journal;
+    std::shared_ptr<Flusher> flusher;  // null on a read-only mount
     std::unique_ptr<Filesystem> fs;
 };
 
@@ -56,7 +63,22 @@ Result<MountParts> build_parts(const MountSettings& s, const AccountConfig& acco
     // instead of paying the retry budget on every lookup.
     std::shared_ptr<BlobStore> store =
         make_unreachable_guard_store(make_azure_blob_store(account, transport));
-    parts.fs = make_filesystem(store, parts.index, cache, s.fs);
+    parts.journal = make_journal(parts.env);
+    WriteBack write_back;
+    if (!s.read_only) {
+        auto locks = std::make_shared<PathLocks>();
+        FlusherOptions fo;
+        fo.upload_delay_s = s.upload_delay_s;
+        fo.threads = s.upload_threads;
+        parts.flusher = std::make_shared<Flusher>(store, parts.journal, parts.index, locks, fo);
+        write_back = WriteBack{parts.journal, parts.flusher, locks};
+    } else if (parts.journal->stats().records > 0) {
+        spdlog::warn("read-only mount: {} change(s) of an earlier mount wait in the journal of {}; "
+                     "they upload at the next writable mount",
+                     parts.journal->stats().records, s.cache_dir);
+    }
+    parts.fs = make_filesystem(store, parts.index, cache, s.fs, write_back);
+    if (parts.flusher) parts.flusher->start();
     return parts;
 }
 
@@ -101,6 +123,44 @@ private:
     bool warned_ = false;  // touched by one thread at a time (writer thread, then main)
 };
 
+// True when SIGTERM or SIGINT is pending (the termination signals are blocked in this thread),
+// consuming it.
+bool termination_requested() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    struct timespec zero {};
+    return sigtimedwait(&set, nullptr, &zero) > 0;
+}
+
+// After the filesystem is unmounted: waits until every journaled change is uploaded, logging
+// progress. A SIGTERM/SIGINT stops the wait; what is left stays in the journal for the next mount.
+void drain_uploads(MountParts& parts, StatusReporter& status) {
+    if (!parts.flusher || parts.journal->stats().records == 0) return;
+    std::atomic<bool> interrupted{false};
+    auto last_log = std::chrono::steady_clock::now() - std::chrono::seconds(10);
+    spdlog::warn("unmount: uploading {} pending change(s), {} bytes; SIGTERM again to stop waiting "
+                 "(they then stay in the journal for the next mount)",
+                 parts.journal->stats().records, parts.journal->stats().dirty_bytes);
+    Status drained = parts.flusher->drain(
+        [&](const FlusherStats& st) {
+            if (termination_requested()) interrupted = true;
+            status.write(false);
+            if (std::chrono::steady_clock::now() - last_log >= std::chrono::seconds(2)) {
+                spdlog::warn("unmount: {} change(s) left, {} bytes not yet uploaded", st.pending_records,
+                             st.dirty_bytes);
+                last_log = std::chrono::steady_clock::now();
+            }
+        },
+        interrupted);
+    if (drained.is_ok()) {
+        spdlog::warn("unmount: every change is uploaded");
+    } else {
+        spdlog::warn("unmount: stopped waiting: {}", drained.message());
+    }
+}
+
 // Serves the mounted filesystem until it is unmounted; returns the loop's outcome.
 Status serve(const MountSettings& s, MountParts& parts, bool offline, StartupReporter& reporter) {
     auto mount = FuseMount::mount(*parts.fs, fuse_config(s));
@@ -119,6 +179,7 @@ Status serve(const MountSettings& s, MountParts& parts, bool offline, StartupRep
         writer.stop();
         mount->reset();
     }
+    drain_uploads(parts, status);
     status.write(false);
     remove_pid_file_if_ours(kRunDir, s.mountpoint, ::getpid());
     spdlog::info("unmounted {}", s.mountpoint);
@@ -148,7 +209,10 @@ int run_mount_process(const MountSettings& s, const AccountConfig& account, bool
     Status served = serve(s, *parts, offline, reporter);
     if (!served.is_ok()) fail_start(s, served, reporter);
     std::shared_ptr<CacheEnv> env = parts->env;
+    if (parts->flusher) parts->flusher->stop();
     parts->fs.reset();
+    parts->flusher.reset();
+    parts->journal.reset();
     parts->index.reset();
     parts->env.reset();
     Status synced = env->sync();

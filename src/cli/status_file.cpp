@@ -40,6 +40,13 @@ std::string status_json_text(const StatusSnapshot& s) {
     j["offline_answers"] = s.fs.offline_answers;
     j["bytes_fetched"] = s.fs.bytes_fetched;
     j["range_requests"] = s.fs.range_requests;
+    if (s.fs.write_back) {
+        const FlusherStats& w = *s.fs.write_back;
+        j["write_back"] = {{"pending_records", w.pending_records}, {"dirty_bytes", w.dirty_bytes},
+                           {"uploads", w.uploads},         {"bytes_uploaded", w.bytes_uploaded},
+                           {"blocks_staged", w.blocks_staged}, {"blocks_reused", w.blocks_reused},
+                           {"conflicts", w.conflicts},     {"failures", w.failures}};
+    }
     j["cache"] = cache_json(s.fs.cache);
     j["env"] = {{"map_size", s.env.map_size}, {"file_bytes", s.env.file_bytes},
                 {"used_pages_bytes", s.env.used_pages_bytes}};

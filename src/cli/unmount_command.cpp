@@ -76,9 +76,11 @@ bool wait_for_exit(pid_t pid, int wait_seconds, CommandIo io) {
     auto deadline = start + std::chrono::seconds(wait_seconds);
     bool told = false;
     while (is_azblobfs_process(pid)) {
-        if (clock::now() >= deadline) return false;
+        if (wait_seconds > 0 && clock::now() >= deadline) return false;
         if (!told && clock::now() - start > std::chrono::seconds(1)) {
-            io.err << "azblobfs: waiting for the mount process (pid " << pid << ") to finish..." << std::endl;
+            io.err << "azblobfs: waiting for the mount process (pid " << pid
+                   << ") to finish uploading pending changes (progress in its log and status.json)..."
+                   << std::endl;
             told = true;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -8,7 +8,9 @@
 
 #include <filesystem>
 
+#include "cache/journal.h"
 #include "cache/key_schema.h"
+#include "cache/metadata_index.h"
 #include "cache/lmdb.h"
 #include "cache_test_util.h"
 
@@ -79,7 +81,7 @@ TEST(CacheEnv, SecondOpenInTheSameProcessFailsAndCloseReleasesTheLock) {
 TEST(CacheEnv, SchemaVersionMismatchIsAClearError) {
     TempDir tmp("azb-env");
     std::string dir = tmp.path().string();
-    ASSERT_TRUE(open_cache_env(dir, 16 * kMiB).is_ok());  // creates version 1, then closes
+    ASSERT_TRUE(open_cache_env(dir, 16 * kMiB).is_ok());  // creates version 2, then closes
     {
         auto raw = lmdb::Env::open(dir, MDB_NOTLS, 8, 16 * kMiB);
         ASSERT_TRUE(raw.is_ok());
@@ -96,11 +98,40 @@ TEST(CacheEnv, SchemaVersionMismatchIsAClearError) {
     const std::string& msg = env.status().message();
     EXPECT_NE(msg.find(dir), std::string::npos) << msg;
     EXPECT_NE(msg.find("schema version 99"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("uses version 1"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("uses version 2"), std::string::npos) << msg;
     // Nothing was wiped: the stored version is still 99, and the lock was released.
     auto again = open_cache_env(dir, 16 * kMiB);
     ASSERT_FALSE(again.is_ok());
     EXPECT_EQ(again.status().code(), Code::kInvalidArgument);
+}
+
+TEST(CacheEnv, AVersionOneCacheIsUpgradedInPlaceKeepingItsIndex) {
+    TempDir tmp("azb-env");
+    std::string dir = tmp.path().string();
+    {
+        auto env = open_cache_env(dir, 16 * kMiB);
+        ASSERT_TRUE(env.is_ok());
+        ASSERT_TRUE(make_metadata_index(*env)->put("kept", EntryRecord{}).is_ok());
+    }
+    {
+        auto raw = lmdb::Env::open(dir, MDB_NOTLS, 8, 16 * kMiB);
+        ASSERT_TRUE(raw.is_ok());
+        auto txn = lmdb::WriteTxn::begin(raw->get());
+        ASSERT_TRUE(txn.is_ok());
+        auto meta = txn->open_dbi(keys::kDbMeta, 0);
+        ASSERT_TRUE(meta.is_ok());
+        ASSERT_TRUE(txn->put(*meta, keys::kMetaSchemaVersion, keys::encode_u32_be(1)).is_ok());
+        ASSERT_TRUE(txn->del(*meta, keys::kMetaInstanceId).is_ok());
+        ASSERT_TRUE(txn->commit().is_ok());
+    }
+    auto env = open_cache_env(dir, 16 * kMiB);
+    ASSERT_TRUE(env.is_ok()) << env.status().to_string();
+    auto kept = make_metadata_index(*env)->get("kept");
+    ASSERT_TRUE(kept.is_ok());
+    EXPECT_TRUE(kept->has_value());
+    auto id = make_journal(*env)->new_upload_id();
+    ASSERT_TRUE(id.is_ok());
+    EXPECT_NE(id->substr(0, 16), std::string(16, '0'));  // a fresh instance id was written
 }
 
 }  // namespace

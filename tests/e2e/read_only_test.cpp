@@ -1,4 +1,4 @@
-// Test 10: this release is read-only. Every write is refused with EROFS, through the real tools
+// Test 10: a --read-only mount refuses every write with EROFS, through the real tools
 // (touch, mkdir, rm) and through the system calls, and nothing changes in Azurite.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -38,7 +38,9 @@ TEST_F(ReadOnlyTest, WritesAreRefusedWithErofs) {
     const std::string container = container_for("read-only");
     E2E_ASSERT_OK(upload_all(client(), container, {{"dir/existing.txt", "keep me", {}}, {"other.txt", "x", {}}}));
     const std::set<std::string> before = blob_names(client(), container);
-    auto mount = Mount::start(options_for(container));
+    MountOptions options = options_for(container);
+    options.extra_args.push_back("--read-only");
+    auto mount = Mount::start(options);
     E2E_ASSERT_OK(mount);
     const auto root = (*mount)->path();
     const std::string existing = (root / "dir/existing.txt").string();

@@ -15,6 +15,7 @@ public:
     Result<bool> get(uint64_t file_id, uint64_t index, std::string* out) override;
     Status put(uint64_t file_id, uint64_t index, std::string_view data) override;
     Status drop_file(uint64_t file_id) override;
+    Status make_room(uint64_t) override { return Status::ok(); }
     BlockCacheStats stats() override;
 
     void refuse_puts(bool refuse);

@@ -85,8 +85,10 @@ TEST_F(AdapterTest, XattrSizeQueriesAndShortBuffers) {
     EXPECT_EQ(listxattr(file.c_str(), small, sizeof small), -1);
     EXPECT_EQ(errno, ERANGE);
     errno = 0;
-    EXPECT_EQ(setxattr(file.c_str(), "user.x", "1", 1, 0), -1);
-    EXPECT_EQ(errno, EROFS);
+    EXPECT_EQ(setxattr(file.c_str(), "security.x", "1", 1, 0), -1);
+    EXPECT_EQ(errno, ENOTSUP);
+    EXPECT_EQ(setxattr(file.c_str(), "user.azure.etag", "1", 1, 0), -1);
+    EXPECT_EQ(errno, EPERM);
 }
 
 }  // namespace

@@ -30,6 +30,20 @@ public:
     void releasedir(uint64_t, uint64_t) override {}
     Result<std::string> getxattr(uint64_t, const std::string&) override { return unused(); }
     Result<std::vector<std::string>> listxattr(uint64_t) override { return unused(); }
+    Result<CreateReply> create(uint64_t, const std::string&, mode_t, int) override { return unused(); }
+    Result<EntryReply> mkdir(uint64_t, const std::string&, mode_t) override { return unused(); }
+    Result<EntryReply> symlink(const std::string&, uint64_t, const std::string&) override { return unused(); }
+    Status unlink(uint64_t, const std::string&) override { return unused(); }
+    Status rmdir(uint64_t, const std::string&) override { return unused(); }
+    Status rename(uint64_t, const std::string&, uint64_t, const std::string&, unsigned int) override {
+        return unused();
+    }
+    Result<Attributes> setattr(uint64_t, const SetAttrRequest&) override { return unused(); }
+    Result<uint64_t> write(uint64_t, uint64_t, uint64_t, std::string_view) override { return unused(); }
+    Status flush(uint64_t, uint64_t) override { return unused(); }
+    Status fsync(uint64_t, uint64_t) override { return unused(); }
+    Status setxattr(uint64_t, const std::string&, const std::string&, int) override { return unused(); }
+    Status removexattr(uint64_t, const std::string&) override { return unused(); }
     FsStatus status() override { return {}; }
 
 private:

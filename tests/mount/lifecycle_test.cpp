@@ -156,8 +156,10 @@ TEST_F(LifecycleTest, CrashedMountIsUnmountedAndMountsAgain) {
     EXPECT_EQ(run_process({azblobfs_bin(), "unmount", mnt_.string()}).exit_code, 0);
 }
 
-TEST_F(LifecycleTest, RefusesWritesWithEROFS) {
-    ASSERT_EQ(run_process(mount_argv(mnt_, good_connection_string(), {"--container", kContainer})).exit_code, 0);
+TEST_F(LifecycleTest, ReadOnlyMountRefusesWritesWithEROFS) {
+    ASSERT_EQ(run_process(mount_argv(mnt_, good_connection_string(), {"--container", kContainer, "--read-only"}))
+                  .exit_code,
+              0);
     errno = 0;
     EXPECT_EQ(::mkdir((mnt_ / "new-dir").c_str(), 0755), -1);
     EXPECT_EQ(errno, EROFS);

@@ -1,0 +1,293 @@
+#include "cache/flusher.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "cache/uploader.h"
+
+namespace azblobfs {
+namespace {
+
+constexpr int64_t kNs = 1000000000LL;
+constexpr int64_t kFirstBackoffNs = 1 * kNs;
+constexpr int64_t kMaxBackoffNs = 60 * kNs;
+
+int64_t system_now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+bool transient(const Status& s) {
+    return s.code() == Code::kUnavailable || s.code() == Code::kThrottled || s.code() == Code::kIoError;
+}
+
+}  // namespace
+
+// Lock order: a thread takes the path's lock (PathLocks) first and mu_ only briefly, never the
+// other way round; mu_ is never held across an upload.
+class Flusher::Impl {
+public:
+    Impl(std::shared_ptr<BlobStore> store, std::shared_ptr<Journal> journal,
+         std::shared_ptr<MetadataIndex> index, std::shared_ptr<PathLocks> locks,
+         FlusherOptions options)
+        : store_(std::move(store)), journal_(std::move(journal)), index_(std::move(index)),
+          locks_(std::move(locks)), options_(std::move(options)) {
+        if (!options_.clock_ns) options_.clock_ns = system_now_ns;
+        uploader_ = std::make_unique<Uploader>(*store_, *journal_, *index_, options_.clock_ns);
+    }
+
+    ~Impl() { stop(); }
+
+    void start() {
+        auto records = journal_->records();
+        if (records.is_ok()) {
+            std::lock_guard lock(mu_);
+            for (const auto& [path, r] : *records) due_[path] = 0;  // resume at once
+            if (!records->empty()) {
+                spdlog::info("journal: resuming {} pending upload(s) left by the previous mount",
+                             records->size());
+            }
+        } else {
+            spdlog::error("journal: cannot read pending uploads: {}", records.status().to_string());
+        }
+        std::lock_guard lock(mu_);
+        stopping_ = false;
+        for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { run(); });
+    }
+
+    void stop() {
+        {
+            std::lock_guard lock(mu_);
+            stopping_ = true;
+        }
+        cv_.notify_all();
+        for (auto& t : threads_) t.join();
+        threads_.clear();
+    }
+
+    void schedule(const std::string& path) {
+        int64_t due = options_.clock_ns() + static_cast<int64_t>(options_.upload_delay_s * kNs);
+        {
+            std::lock_guard lock(mu_);
+            due_[path] = due;
+            backoff_.erase(path);
+        }
+        cv_.notify_one();
+    }
+
+    // Uploads `path` now in this thread; the outcome is recorded in the stats.
+    Status upload_now(const std::string& path) {
+        Status result = Status::ok();
+        {
+            auto path_lock = locks_->lock(path);
+            Result<UploadOutcome> outcome = uploader_->upload(path, listener());
+            result = record(path, outcome);
+        }
+        progress_cv_.notify_all();
+        return result;
+    }
+
+    Status flush_all() {
+        auto records = journal_->records();
+        if (!records.is_ok()) return records.status();
+        Status first = Status::ok();
+        for (const auto& [path, r] : *records) {
+            Status st = upload_now(path);
+            if (!st.is_ok() && first.is_ok()) first = st;
+        }
+        return first;
+    }
+
+    void make_all_due() {
+        auto records = journal_->records();
+        std::lock_guard lock(mu_);
+        if (records.is_ok()) {
+            for (const auto& [path, r] : *records) {
+                auto it = backoff_.find(path);
+                if (it == backoff_.end()) due_[path] = 0;
+            }
+        }
+        cv_.notify_all();
+    }
+
+    Status drain(const std::function<void(const FlusherStats&)>& progress,
+                 const std::atomic<bool>& interrupted) {
+        while (!interrupted.load()) {
+            if (journal_->stats().records == 0) return Status::ok();
+            if (options_.threads == 0) {
+                (void)flush_all();
+            } else {
+                make_all_due();
+            }
+            if (progress) progress(stats());
+            std::unique_lock lock(mu_);
+            progress_cv_.wait_for(lock, std::chrono::seconds(1));
+        }
+        return Status(Code::kUnavailable, "interrupted with " +
+                                              std::to_string(journal_->stats().records) +
+                                              " upload(s) pending; they stay in the journal");
+    }
+
+    bool wait_for_progress(uint64_t dirty_before, std::chrono::milliseconds timeout) {
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (journal_->stats().dirty_bytes < dirty_before) return true;
+            if (options_.threads == 0) {
+                (void)flush_all();
+                continue;
+            }
+            make_all_due();
+            std::unique_lock lock(mu_);
+            progress_cv_.wait_for(lock, std::chrono::milliseconds(200));
+        }
+        return journal_->stats().dirty_bytes < dirty_before;
+    }
+
+    std::optional<std::string> take_conflict(const std::string& path) {
+        std::lock_guard lock(mu_);
+        auto it = conflicts_.find(path);
+        if (it == conflicts_.end()) return std::nullopt;
+        std::string blob = it->second;
+        conflicts_.erase(it);
+        return blob;
+    }
+
+    void set_listener(std::function<void(const CommitEvent&)> l) {
+        std::lock_guard lock(mu_);
+        listener_ = std::move(l);
+    }
+
+    FlusherStats stats() {
+        FlusherStats s;
+        JournalStats j = journal_->stats();
+        s.pending_records = j.records;
+        s.dirty_bytes = j.dirty_bytes;
+        s.uploads = uploads_.load();
+        s.bytes_uploaded = bytes_.load();
+        s.blocks_staged = staged_.load();
+        s.blocks_reused = reused_.load();
+        s.conflicts = conflict_count_.load();
+        s.failures = failures_.load();
+        return s;
+    }
+
+private:
+    std::function<void(const CommitEvent&)> listener() {
+        std::lock_guard lock(mu_);
+        return listener_;
+    }
+
+    Status record(const std::string& path, const Result<UploadOutcome>& outcome) {
+        if (!outcome.is_ok()) {
+            ++failures_;
+            spdlog::error("upload of {} failed (kept in the journal, will retry): {}", path,
+                          outcome.status().to_string());
+            return outcome.status();
+        }
+        bytes_ += outcome->bytes;
+        staged_ += outcome->staged;
+        reused_ += outcome->reused;
+        if (outcome->kind == UploadOutcome::Kind::kNothing) return Status::ok();
+        ++uploads_;
+        if (outcome->kind == UploadOutcome::Kind::kConflict) {
+            ++conflict_count_;
+            std::lock_guard lock(mu_);
+            conflicts_[path] = outcome->conflict_blob;
+            return Status(Code::kPreconditionFailed,
+                          path + " was changed by another writer; the local version is kept as " +
+                              outcome->conflict_blob);
+        }
+        return Status::ok();
+    }
+
+    // The next due path, or empty after stop(). Waits as needed.
+    std::optional<std::string> next_due() {
+        std::unique_lock lock(mu_);
+        while (!stopping_) {
+            int64_t now = options_.clock_ns();
+            auto best = due_.end();
+            for (auto it = due_.begin(); it != due_.end(); ++it) {
+                if (busy_.count(it->first) != 0) continue;
+                if (best == due_.end() || it->second < best->second) best = it;
+            }
+            if (best != due_.end() && best->second <= now) {
+                std::string path = best->first;
+                due_.erase(best);
+                busy_.insert(path);
+                return path;
+            }
+            auto wait = best == due_.end() ? std::chrono::nanoseconds(kNs)
+                                           : std::chrono::nanoseconds(std::min(best->second - now, kNs));
+            cv_.wait_for(lock, wait);
+        }
+        return std::nullopt;
+    }
+
+    void run() {
+        while (auto path = next_due()) {
+            Status st = upload_now(*path);
+            std::lock_guard lock(mu_);
+            busy_.erase(*path);
+            if (st.is_ok() || st.code() == Code::kPreconditionFailed) {
+                backoff_.erase(*path);
+                continue;
+            }
+            int64_t& b = backoff_[*path];
+            b = transient(st) ? std::min(b == 0 ? kFirstBackoffNs : b * 2, kMaxBackoffNs) : kMaxBackoffNs;
+            int64_t due = options_.clock_ns() + b;
+            auto it = due_.find(*path);
+            if (it == due_.end() || it->second > due) due_[*path] = due;
+        }
+    }
+
+    std::shared_ptr<BlobStore> store_;
+    std::shared_ptr<Journal> journal_;
+    std::shared_ptr<MetadataIndex> index_;
+    std::shared_ptr<PathLocks> locks_;
+    FlusherOptions options_;
+    std::unique_ptr<Uploader> uploader_;
+
+    std::mutex mu_;  // guards the members below
+    std::condition_variable cv_;           // work became due / stop
+    std::condition_variable progress_cv_;  // an upload finished
+    bool stopping_ = false;
+    std::map<std::string, int64_t> due_;      // path -> when its upload is due
+    std::map<std::string, int64_t> backoff_;  // path -> current retry delay
+    std::set<std::string> busy_;              // paths being uploaded by a thread
+    std::map<std::string, std::string> conflicts_;  // path -> conflict blob, until taken
+    std::function<void(const CommitEvent&)> listener_;
+    std::vector<std::thread> threads_;
+
+    std::atomic<uint64_t> uploads_{0}, bytes_{0}, staged_{0}, reused_{0}, conflict_count_{0},
+        failures_{0};
+};
+
+Flusher::Flusher(std::shared_ptr<BlobStore> store, std::shared_ptr<Journal> journal,
+                 std::shared_ptr<MetadataIndex> index, std::shared_ptr<PathLocks> locks,
+                 FlusherOptions options)
+    : impl_(std::make_unique<Impl>(std::move(store), std::move(journal), std::move(index),
+                                   std::move(locks), std::move(options))) {}
+Flusher::~Flusher() = default;
+
+void Flusher::set_listener(std::function<void(const CommitEvent&)> l) { impl_->set_listener(std::move(l)); }
+void Flusher::start() { impl_->start(); }
+void Flusher::stop() { impl_->stop(); }
+void Flusher::schedule(const std::string& path) { impl_->schedule(path); }
+Status Flusher::commit_now(const std::string& path) { return impl_->upload_now(path); }
+Status Flusher::flush_all() { return impl_->flush_all(); }
+Status Flusher::drain(const std::function<void(const FlusherStats&)>& progress,
+                      const std::atomic<bool>& interrupted) {
+    return impl_->drain(progress, interrupted);
+}
+std::optional<std::string> Flusher::take_conflict(const std::string& path) {
+    return impl_->take_conflict(path);
+}
+bool Flusher::wait_for_progress(uint64_t dirty_before, std::chrono::milliseconds timeout) {
+    return impl_->wait_for_progress(dirty_before, timeout);
+}
+FlusherStats Flusher::stats() { return impl_->stats(); }
+
+}  // namespace azblobfs

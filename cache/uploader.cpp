@@ -1,0 +1,299 @@
+#include "cache/uploader.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "cache/block_cache.h"
+#include "cache/flusher.h"
+
+namespace azblobfs {
+namespace {
+
+constexpr uint64_t kB = BlockCache::kBlockSize;
+
+std::string hex8(uint64_t v) {
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%08llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+uint64_t block_count(uint64_t size) { return (size + kB - 1) / kB; }
+uint64_t block_length(uint64_t size, uint64_t i) { return std::min(kB, size - i * kB); }
+
+bool lost_race(const Status& s) {
+    return s.code() == Code::kPreconditionFailed || s.code() == Code::kAlreadyExists;
+}
+
+PutOptions put_options(const JournalRecord& r, const Conditions& conditions) {
+    PutOptions o;
+    o.content_type = r.content_type;
+    o.metadata = r.metadata;
+    o.conditions = conditions;
+    return o;
+}
+
+}  // namespace
+
+Conditions commit_conditions(const JournalRecord& r) {
+    Conditions c;
+    if (!r.expect_exists) {
+        c.if_none_match_any = true;
+    } else if (!r.expect_etag.empty()) {
+        c.if_match = r.expect_etag;
+    }
+    return c;
+}
+
+std::string Uploader::conflict_name(const std::string& blob, int64_t now_ns) {
+    time_t secs = static_cast<time_t>(now_ns / 1000000000LL);
+    struct tm tm {};
+    gmtime_r(&secs, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    return blob + ".conflict-" + stamp;
+}
+
+Result<std::string> Uploader::content_block(const JournalRecord& r, uint64_t index) {
+    uint64_t start = index * kB;
+    if (start >= r.size) return std::string();
+    uint64_t len = block_length(r.size, index);
+    AZB_ASSIGN_OR_RETURN(auto dirty, journal_.block(r.content_id, index));
+    std::string data;
+    if (dirty) {
+        data = std::move(*dirty);
+    } else if (!r.underlay_etag.empty() && start < r.underlay_size) {
+        uint64_t end = std::min(start + len, r.underlay_size);
+        AZB_ASSIGN_OR_RETURN(ReadResult got,
+                             store_.read(r.container, r.blob, start, end - start, r.underlay_etag));
+        data = std::move(got.data);
+    }
+    data.resize(len, '\0');
+    return data;
+}
+
+Status Uploader::stage_blocks(const JournalRecord& r, const std::string& blob,
+                              const std::vector<uint64_t>& indices,
+                              const std::vector<std::string>& ids, UploadOutcome* outcome) {
+    std::atomic<size_t> next{0};
+    std::atomic<uint64_t> bytes{0};
+    std::mutex mu;
+    Status first_error = Status::ok();
+    auto worker = [&] {
+        for (size_t k = next++; k < indices.size(); k = next++) {
+            {
+                std::lock_guard lock(mu);
+                if (!first_error.is_ok()) return;
+            }
+            uint64_t i = indices[k];
+            Result<std::string> data = content_block(r, i);
+            Status st = data.is_ok() ? store_.put_block(r.container, blob, ids[i], *data) : data.status();
+            if (data.is_ok()) bytes += data->size();
+            if (!st.is_ok()) {
+                std::lock_guard lock(mu);
+                if (first_error.is_ok()) first_error = st;
+                return;
+            }
+        }
+    };
+    size_t n = std::min<size_t>(kStageThreads, indices.size());
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < n; ++t) threads.emplace_back(worker);
+    if (n > 0) worker();
+    for (auto& t : threads) t.join();
+    outcome->bytes += bytes.load();
+    outcome->staged += indices.size();
+    return first_error;
+}
+
+Result<Uploader::Commit> Uploader::put_content(const std::string& path, const JournalRecord& r,
+                                               const std::string& blob,
+                                               const Conditions& conditions, bool reuse,
+                                               UploadOutcome* outcome) {
+    Commit commit;
+    if (r.size <= kB) {
+        AZB_ASSIGN_OR_RETURN(std::string data, content_block(r, 0));
+        AZB_ASSIGN_OR_RETURN(WriteResult w,
+                             store_.put_blob(r.container, blob, data, put_options(r, conditions)));
+        outcome->bytes += data.size();
+        commit.etag = w.etag;
+        commit.last_modified = w.last_modified;
+        return commit;
+    }
+    uint64_t n = block_count(r.size);
+    if (n > Flusher::kMaxBlocks) {
+        return Status(Code::kTooLarge, "blob " + r.container + "/" + blob + " of " +
+                                           std::to_string(r.size) + " bytes needs over 50,000 blocks");
+    }
+    AZB_ASSIGN_OR_RETURN(std::string upload_id, journal_.new_upload_id());
+    std::optional<CommittedBlocks> known;
+    if (reuse && !r.underlay_etag.empty() && r.underlay_etag == r.expect_etag) {
+        AZB_ASSIGN_OR_RETURN(known, journal_.committed_blocks(path));
+        if (known && known->etag != r.underlay_etag) known.reset();
+    }
+    AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty_list, journal_.block_indices(r.content_id));
+    std::set<uint64_t> dirty(dirty_list.begin(), dirty_list.end());
+    std::vector<std::string> ids(n);
+    std::vector<uint64_t> to_stage;
+    for (uint64_t i = 0; i < n; ++i) {
+        bool reusable = known && dirty.count(i) == 0 && i < known->ids.size() &&
+                        std::min((i + 1) * kB, r.size) <= r.underlay_size &&
+                        block_length(known->size, i) == block_length(r.size, i);
+        if (reusable) {
+            ids[i] = known->ids[i];
+            ++outcome->reused;
+        } else {
+            ids[i] = upload_id + hex8(i);
+            to_stage.push_back(i);
+        }
+    }
+    AZB_RETURN_IF_ERROR(stage_blocks(r, blob, to_stage, ids, outcome));
+    AZB_ASSIGN_OR_RETURN(WriteResult w,
+                         store_.put_block_list(r.container, blob, ids, put_options(r, conditions)));
+    commit.etag = w.etag;
+    commit.last_modified = w.last_modified;
+    commit.blocks = CommittedBlocks{w.etag, r.size, std::move(ids)};
+    return commit;
+}
+
+Result<UploadOutcome> Uploader::upload(const std::string& path,
+                                       const std::function<void(const CommitEvent&)>& listener) {
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> r, journal_.get(path));
+    if (!r) return UploadOutcome{};
+    if (r->kind == JournalKind::kDelete) return upload_delete(path, *r);
+    return upload_content(path, *r, listener);
+}
+
+Result<UploadOutcome> Uploader::upload_content(
+    const std::string& path, const JournalRecord& r,
+    const std::function<void(const CommitEvent&)>& listener) {
+    UploadOutcome outcome;
+    Conditions conditions = commit_conditions(r);
+    Result<Commit> commit = Status(Code::kInternal, "no commit");
+    if (!r.content_dirty && r.expect_exists) {
+        Result<WriteResult> w = store_.set_metadata(r.container, r.blob, r.metadata, conditions);
+        if (w.is_ok()) {
+            Commit c{w->etag, w->last_modified, {}};
+            AZB_ASSIGN_OR_RETURN(auto known, journal_.committed_blocks(path));
+            if (known && known->etag == r.expect_etag) c.blocks = CommittedBlocks{w->etag, known->size, known->ids};
+            commit = std::move(c);
+        } else {
+            commit = w.status();
+        }
+    } else {
+        commit = put_content(path, r, r.blob, conditions, /*reuse=*/true, &outcome);
+    }
+    if (!commit.is_ok()) {
+        if (r.type == EntryType::kDirectory && commit.status().code() == Code::kAlreadyExists) {
+            JournalBatch b;  // someone else made the same directory: nothing to keep
+            b.drop_records.push_back(path);
+            AZB_RETURN_IF_ERROR(journal_.apply(b).status());
+            outcome.kind = UploadOutcome::Kind::kDone;
+            return outcome;
+        }
+        if (!r.content_dirty && (lost_race(commit.status()) || commit.status().code() == Code::kNotFound)) {
+            spdlog::warn("metadata of blob {}/{} not stored: another writer changed or deleted it "
+                         "({}); its version stays", r.container, r.blob, commit.status().to_string());
+            AZB_RETURN_IF_ERROR(forget_local(path));
+            outcome.kind = UploadOutcome::Kind::kDone;
+            return outcome;
+        }
+        if (lost_race(commit.status()) || commit.status().code() == Code::kNotFound) {
+            return keep_as_conflict(path, r, commit.status(), outcome);
+        }
+        return commit.status();
+    }
+    AZB_RETURN_IF_ERROR(record_commit(path, r, *commit, listener));
+    outcome.kind = UploadOutcome::Kind::kDone;
+    return outcome;
+}
+
+Status Uploader::record_commit(const std::string& path, const JournalRecord& r,
+                               const Commit& commit,
+                               const std::function<void(const CommitEvent&)>& listener) {
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, index_.get(path));
+    if (listener && entry) listener(CommitEvent{path, entry->file_id, entry->etag, commit.etag});
+    JournalBatch b;
+    b.drop_records.push_back(path);
+    if (entry) {
+        EntryRecord e = *entry;
+        e.etag = commit.etag;
+        e.size = r.type == EntryType::kDirectory ? 0 : r.size;
+        if (commit.last_modified != 0) e.ctime_ns = commit.last_modified * 1000000000LL;
+        e.validated_at_ns = clock_ns_();
+        e.content_type = r.content_type.empty() ? e.content_type : r.content_type;
+        b.put_entries.emplace_back(path, std::move(e));
+    }
+    AZB_RETURN_IF_ERROR(journal_.apply(b).status());
+    return journal_.put_committed_blocks(path, commit.blocks);
+}
+
+Result<UploadOutcome> Uploader::upload_delete(const std::string& path, const JournalRecord& r) {
+    Conditions c;
+    if (!r.expect_etag.empty()) c.if_match = r.expect_etag;
+    Status st = store_.delete_blob(r.container, r.blob, c);
+    if (st.code() == Code::kPreconditionFailed) {
+        spdlog::warn("blob {}/{} was not deleted: another writer changed it after this mount "
+                     "deleted {} (expected ETag {}); the other writer's version stays",
+                     r.container, r.blob, path, r.expect_etag);
+        AZB_RETURN_IF_ERROR(forget_local(path));
+    } else if (!st.is_ok() && st.code() != Code::kNotFound) {
+        return st;
+    } else {
+        JournalBatch b;
+        b.drop_records.push_back(path);
+        AZB_RETURN_IF_ERROR(journal_.apply(b).status());
+    }
+    AZB_RETURN_IF_ERROR(journal_.put_committed_blocks(path, CommittedBlocks{}));
+    UploadOutcome outcome;
+    outcome.kind = UploadOutcome::Kind::kDone;
+    return outcome;
+}
+
+Result<UploadOutcome> Uploader::keep_as_conflict(const std::string& path, const JournalRecord& r,
+                                                 const Status& cause, UploadOutcome outcome) {
+    std::string name = conflict_name(r.blob, clock_ns_());
+    JournalRecord local = r;
+    Conditions create_only;
+    create_only.if_none_match_any = true;
+    Result<Commit> kept = put_content(path, local, name, create_only, /*reuse=*/false, &outcome);
+    if (!kept.is_ok() && kept.status().code() == Code::kPreconditionFailed) {
+        // The underlay itself was replaced: the unchanged bytes are gone from the store. Keep
+        // what is local (every dirty block) and say which parts could not be kept.
+        spdlog::error("conflict copy {}/{}: the version {} this mount modified no longer exists, so "
+                      "bytes this mount did not change are zero in the copy",
+                      r.container, name, r.underlay_etag);
+        local.underlay_etag.clear();
+        kept = put_content(path, local, name, create_only, /*reuse=*/false, &outcome);
+    }
+    if (!kept.is_ok()) return kept.status();
+    spdlog::warn("conflict on blob {}/{}: another writer changed it since this mount's copy "
+                 "(expected {}): {}; the local version is kept as blob {}/{}",
+                 r.container, r.blob,
+                 r.expect_exists ? "ETag " + r.expect_etag : std::string("no blob"),
+                 cause.to_string(), r.container, name);
+    AZB_RETURN_IF_ERROR(forget_local(path));
+    outcome.kind = UploadOutcome::Kind::kConflict;
+    outcome.conflict_blob = name;
+    return outcome;
+}
+
+// Drops the record and the local entry, and makes the parent re-list, so the store's version of
+// the path shows from now on.
+Status Uploader::forget_local(const std::string& path) {
+    JournalBatch b;
+    b.drop_records.push_back(path);
+    b.remove_entries.push_back(path);
+    auto slash = path.rfind('/');
+    b.expire_listings.push_back(slash == std::string::npos ? std::string() : path.substr(0, slash));
+    return journal_.apply(b).status();
+}
+
+}  // namespace azblobfs

@@ -1,0 +1,82 @@
+// One upload: makes the store hold what one journal record says (internal to cache/; the
+// Flusher schedules it). See flusher.h for the rules; this file holds the mechanics.
+//
+// Contract:
+//  - upload() is called with the path's lock held and reads the record itself; no other
+//    change of the record can happen meanwhile.
+//  - Outcomes: kNothing (no record), kDone (committed or deleted; record dropped, index entry
+//    updated), kConflict (lost a race; local content kept as the conflict blob, record dropped,
+//    entry removed so the store's version shows). Any other failure is an error Status and
+//    leaves the record as it was.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "blob/blob_store.h"
+#include "cache/journal.h"
+#include "cache/metadata_index.h"
+#include "common/status.h"
+
+namespace azblobfs {
+
+struct CommitEvent;
+
+struct UploadOutcome {
+    enum class Kind { kNothing, kDone, kConflict };
+    Kind kind = Kind::kNothing;
+    std::string conflict_blob;         // kConflict: where the local content went
+    uint64_t bytes = 0;                // bytes sent
+    uint64_t staged = 0;               // blocks staged
+    uint64_t reused = 0;               // committed blocks referenced again
+};
+
+class Uploader {
+public:
+    static constexpr int kStageThreads = 4;
+
+    Uploader(BlobStore& store, Journal& journal, MetadataIndex& index,
+             std::function<int64_t()> clock_ns)
+        : store_(store), journal_(journal), index_(index), clock_ns_(std::move(clock_ns)) {}
+
+    Result<UploadOutcome> upload(const std::string& path,
+                                 const std::function<void(const CommitEvent&)>& listener);
+
+    // "<blob>.conflict-<UTC yyyymmddThhmmssZ>" at time `now_ns`.
+    static std::string conflict_name(const std::string& blob, int64_t now_ns);
+
+private:
+    struct Commit {
+        std::string etag;
+        int64_t last_modified = 0;
+        CommittedBlocks blocks;        // ids empty for a single Put Blob
+    };
+
+    // Block i of the record's local content (journal.h). A failure reading the underlay is
+    // returned as is (PreconditionFailed when the underlay changed).
+    Result<std::string> content_block(const JournalRecord& r, uint64_t index);
+    Result<Commit> put_content(const std::string& path, const JournalRecord& r,
+                               const std::string& blob, const Conditions& conditions,
+                               bool reuse, UploadOutcome* outcome);
+    Status stage_blocks(const JournalRecord& r, const std::string& blob,
+                        const std::vector<uint64_t>& indices, const std::vector<std::string>& ids,
+                        UploadOutcome* outcome);
+    Result<UploadOutcome> upload_content(const std::string& path, const JournalRecord& r,
+                                         const std::function<void(const CommitEvent&)>& listener);
+    Result<UploadOutcome> upload_delete(const std::string& path, const JournalRecord& r);
+    Result<UploadOutcome> keep_as_conflict(const std::string& path, const JournalRecord& r,
+                                           const Status& cause, UploadOutcome outcome);
+    Status record_commit(const std::string& path, const JournalRecord& r, const Commit& commit,
+                         const std::function<void(const CommitEvent&)>& listener);
+    Status forget_local(const std::string& path);
+
+    BlobStore& store_;
+    Journal& journal_;
+    MetadataIndex& index_;
+    std::function<int64_t()> clock_ns_;
+};
+
+Conditions commit_conditions(const JournalRecord& r);
+
+}  // namespace azblobfs

@@ -1,0 +1,282 @@
+// Namespace changes: mkdir, symlink, unlink, rmdir, rename (DESIGN §3, §5).
+#include <linux/fs.h>
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "fs/entry_builder.h"
+#include "fs/filesystem_impl.h"
+
+namespace azblobfs {
+
+namespace {
+constexpr uint64_t kB = BlockCache::kBlockSize;
+}  // namespace
+
+Result<EntryReply> FilesystemImpl::mkdir(uint64_t parent, const std::string& name, mode_t mode) {
+    AZB_ASSIGN_OR_RETURN(std::string path, new_child_path(parent, name));
+    {
+        auto lock = wb_.locks->lock(path);
+        AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> there, existing(path));
+        if (there) return Status(Code::kAlreadyExists, path + " exists");
+        AZB_ASSIGN_OR_RETURN(EntryRecord dir, current_record(NameMapping::parent_of(path)));
+        if (dir.type != EntryType::kDirectory) return Status(Code::kNotDirectory, NameMapping::parent_of(path));
+        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+        AZB_ASSIGN_OR_RETURN(LocalState s, make_local(path, EntryType::kDirectory, mode, j));
+        JournalBatch b;
+        b.drop_records.push_back(path);
+        b.put_records.emplace_back(path, s.record);
+        b.put_entries.emplace_back(path, s.entry);
+        b.new_listings.push_back(path);
+        b.listed_at_ns = now();
+        AZB_RETURN_IF_ERROR(apply(b).status());
+        negatives_.forget(path);
+        wb_.flusher->schedule(path);
+    }
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
+    if (!record) return Status(Code::kIoError, "new directory " + path + " has no index entry");
+    return positive_reply(path, *record);
+}
+
+Result<EntryReply> FilesystemImpl::symlink(const std::string& target, uint64_t parent,
+                                           const std::string& name) {
+    AZB_ASSIGN_OR_RETURN(std::string path, new_child_path(parent, name));
+    if (target.empty() || target.size() > kB) return Status(Code::kInvalidArgument, "symlink target size");
+    {
+        auto lock = wb_.locks->lock(path);
+        AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> there, existing(path));
+        if (there) return Status(Code::kAlreadyExists, path + " exists");
+        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+        AZB_ASSIGN_OR_RETURN(LocalState s, make_local(path, EntryType::kSymlink, 0777, j));
+        s.record.size = target.size();
+        touch(&s, now(), true);
+        JournalBatch b;
+        b.drop_records.push_back(path);
+        b.put_records.emplace_back(path, s.record);
+        b.put_blocks.push_back({s.record.content_id, 0, target});
+        b.put_entries.emplace_back(path, s.entry);
+        AZB_RETURN_IF_ERROR(apply(b).status());
+        negatives_.forget(path);
+        wb_.flusher->schedule(path);
+    }
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
+    if (!record) return Status(Code::kIoError, "new symlink " + path + " has no index entry");
+    return positive_reply(path, *record);
+}
+
+// Removes `path` locally and journals the removal of its blob (caller holds the lock). A blob
+// that never reached the store just loses its record.
+Status FilesystemImpl::remove_local(const std::string& path, const EntryRecord& entry,
+                                    const std::optional<JournalRecord>& record) {
+    JournalBatch b;
+    b.remove_entries.push_back(path);
+    b.drop_records.push_back(path);
+    JournalRecord del = record ? *record : record_for(path, entry);
+    bool remote = record ? record->expect_exists : (entry.type != EntryType::kDirectory || entry.has_marker);
+    if (remote) {
+        del.kind = JournalKind::kDelete;
+        del.content_id = 0;
+        del.modified_ns = now();
+        b.put_records.emplace_back(path, del);
+    }
+    AZB_RETURN_IF_ERROR(apply(b).status());
+    if (entry.type != EntryType::kDirectory) AZB_RETURN_IF_ERROR(gate_.remove(entry.file_id));
+    negatives_.remember(path, now());
+    if (remote) wb_.flusher->schedule(path);
+    return Status::ok();
+}
+
+Status FilesystemImpl::unlink(uint64_t parent, const std::string& name) {
+    AZB_RETURN_IF_ERROR(writable());
+    AZB_ASSIGN_OR_RETURN(std::string dir, path_of(parent));
+    std::string path = NameMapping::join(dir, name);
+    auto lock = wb_.locks->lock(path);
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, existing(path));
+    if (!entry) return Status(Code::kNotFound, path + " does not exist");
+    if (entry->type == EntryType::kDirectory) return Status(Code::kIsDirectory, path);
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    return remove_local(path, *entry, j);
+}
+
+Status FilesystemImpl::rmdir(uint64_t parent, const std::string& name) {
+    AZB_RETURN_IF_ERROR(writable());
+    AZB_ASSIGN_OR_RETURN(std::string dir, path_of(parent));
+    std::string path = NameMapping::join(dir, name);
+    if (names_.locate(path).blob.empty()) return Status(Code::kNotPermitted, "removing a container: " + path);
+    auto lock = wb_.locks->lock(path);
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, existing(path));
+    if (!entry) return Status(Code::kNotFound, path + " does not exist");
+    if (entry->type != EntryType::kDirectory) return Status(Code::kNotDirectory, path);
+    AZB_ASSIGN_OR_RETURN(DirListing listing, current_listing(path));
+    if (!listing.children.empty()) return Status(Code::kNotEmpty, path + " is not empty");
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    return remove_local(path, *entry, j);
+}
+
+// Makes every block of the local content dirty, so the content no longer needs the blob it came
+// from (a rename moves it to another blob).
+Status FilesystemImpl::materialize(const std::string& path, LocalState* s, JournalBatch* batch) {
+    JournalRecord& r = s->record;
+    if (r.underlay_etag.empty()) return Status::ok();
+    AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty, wb_.journal->block_indices(r.content_id));
+    for (uint64_t i = 0; i * kB < std::min(r.size, r.underlay_size); ++i) {
+        if (std::binary_search(dirty.begin(), dirty.end(), i)) continue;
+        AZB_ASSIGN_OR_RETURN(std::string block, local_block(path, r, s->entry, i));
+        batch->put_blocks.push_back({r.content_id, i, std::move(block)});
+    }
+    r.underlay_etag.clear();
+    r.underlay_size = 0;
+    return Status::ok();
+}
+
+Status FilesystemImpl::rename(uint64_t parent, const std::string& name, uint64_t new_parent,
+                              const std::string& new_name, unsigned int flags) {
+    AZB_RETURN_IF_ERROR(writable());
+    if ((flags & RENAME_EXCHANGE) != 0) return Status(Code::kNotSupported, "RENAME_EXCHANGE");
+    AZB_ASSIGN_OR_RETURN(std::string dir, path_of(parent));
+    std::string from = NameMapping::join(dir, name);
+    AZB_ASSIGN_OR_RETURN(std::string to, new_child_path(new_parent, new_name));
+    if (from == to) return Status::ok();
+    if (names_.locate(from).container != names_.locate(to).container) {
+        return Status(Code::kCrossDevice, "rename of " + from + " to " + to + " crosses containers");
+    }
+    if (names_.locate(from).blob.empty()) return Status(Code::kNotPermitted, "renaming a container");
+    if (to.size() > from.size() && to.compare(0, from.size() + 1, from + "/") == 0) {
+        return Status(Code::kInvalidArgument, "cannot move " + from + " into itself");
+    }
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> src, existing(from));
+    if (!src) return Status(Code::kNotFound, from + " does not exist");
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> dst, existing(to));
+    if (dst && (flags & RENAME_NOREPLACE) != 0) return Status(Code::kAlreadyExists, to + " exists");
+    if (src->type == EntryType::kDirectory) {
+        if (dst && dst->type != EntryType::kDirectory) return Status(Code::kNotDirectory, to);
+        if (dst) {
+            AZB_ASSIGN_OR_RETURN(DirListing listing, current_listing(to));
+            if (!listing.children.empty()) return Status(Code::kNotEmpty, to + " is not empty");
+        }
+        AZB_RETURN_IF_ERROR(rename_dir(from, to));
+    } else {
+        if (dst && dst->type == EntryType::kDirectory) return Status(Code::kIsDirectory, to);
+        AZB_RETURN_IF_ERROR(rename_file(from, to));
+    }
+    inodes_.rename(from, to);
+    negatives_.forget(to);
+    negatives_.remember(from, now());
+    return Status::ok();
+}
+
+// A file (or symlink) moves to `to`, replacing what is there.
+Status FilesystemImpl::rename_file(const std::string& from, const std::string& to) {
+    auto locks = wb_.locks->lock_pair(from, to);
+    AZB_ASSIGN_OR_RETURN(std::optional<LocalState> src, local_state(from));
+    if (!src) return Status(Code::kNotFound, from + " does not exist");
+    AZB_ASSIGN_OR_RETURN(std::optional<LocalState> dst, local_state(to));
+    if (!src->journaled) return rename_clean(from, to, src->entry, dst);
+    JournalBatch b;
+    AZB_RETURN_IF_ERROR(materialize(from, &*src, &b));
+    JournalRecord moved = src->record;
+    BlobLocation loc = names_.locate(to);
+    moved.container = loc.container;
+    moved.blob = loc.blob;
+    moved.expect_exists = dst && dst->record.expect_exists;
+    moved.expect_etag = dst ? dst->record.expect_etag : "";
+    moved.content_dirty = true;
+    moved.generation++;
+    moved.modified_ns = now();
+    EntryRecord entry = src->entry;
+    entry.file_id = 0;  // a fresh id: no cached blocks belong to it
+    entry.etag.clear();
+    b.drop_records = {from, to};
+    b.remove_entries = {from, to};
+    b.put_records.emplace_back(to, moved);
+    if (src->record.expect_exists) {
+        JournalRecord del = src->record;
+        del.kind = JournalKind::kDelete;
+        del.content_id = 0;
+        b.put_records.emplace_back(from, del);
+    }
+    b.put_entries.emplace_back(to, entry);
+    AZB_RETURN_IF_ERROR(apply(b).status());
+    if (dst && dst->entry.type != EntryType::kDirectory) (void)gate_.remove(dst->entry.file_id);
+    (void)gate_.remove(src->entry.file_id);
+    wb_.flusher->schedule(to);
+    if (src->record.expect_exists) wb_.flusher->schedule(from);
+    return Status::ok();
+}
+
+// A file without local changes: server-side copy, then a conditional delete (DESIGN §5).
+Status FilesystemImpl::rename_clean(const std::string& from, const std::string& to,
+                                    const EntryRecord& src, const std::optional<LocalState>& dst) {
+    BlobLocation s = names_.locate(from);
+    BlobLocation d = names_.locate(to);
+    Conditions c;
+    if (!dst || !dst->record.expect_exists) {
+        c.if_none_match_any = true;
+    } else if (!dst->record.expect_etag.empty()) {
+        c.if_match = dst->record.expect_etag;
+    }
+    Result<WriteResult> copied = store_->copy_blob(s.container, s.blob, d.container, d.blob, c);
+    if (!copied.is_ok()) {
+        spdlog::error("rename of {} to {}: server-side copy failed: {}", from, to, copied.status().to_string());
+        return copied.status();
+    }
+    Conditions same;
+    same.if_match = src.etag;
+    Status deleted = store_->delete_blob(s.container, s.blob, same);
+    if (!deleted.is_ok() && deleted.code() != Code::kNotFound) {
+        spdlog::warn("rename of {} to {}: blob {}/{} copied but not deleted: {}", from, to,
+                     s.container, s.blob, deleted.to_string());
+    }
+    EntryRecord moved = src;
+    moved.file_id = 0;
+    moved.etag = copied->etag;
+    moved.validated_at_ns = now();
+    JournalBatch b;
+    b.drop_records = {to};
+    b.remove_entries = {from, to};
+    b.put_entries.emplace_back(to, moved);
+    AZB_RETURN_IF_ERROR(apply(b).status());
+    (void)gate_.remove(src.file_id);
+    if (dst && dst->entry.type != EntryType::kDirectory) (void)gate_.remove(dst->entry.file_id);
+    return Status::ok();
+}
+
+// A directory moves blob by blob: the new directory is made, every child is renamed into it
+// (recursively), and the old directory is removed. Not atomic: a crash part-way leaves both
+// directories, with every file in exactly one of them.
+Status FilesystemImpl::rename_dir(const std::string& from, const std::string& to) {
+    AZB_ASSIGN_OR_RETURN(DirListing listing, current_listing(from));
+    AZB_ASSIGN_OR_RETURN(EntryRecord src, current_record(from));
+    {
+        auto lock = wb_.locks->lock(to);
+        AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> there, existing(to));
+        if (!there) {
+            AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(to));
+            AZB_ASSIGN_OR_RETURN(LocalState s, make_local(to, EntryType::kDirectory, options_.dir_mode, j));
+            s.entry.mtime_ns = src.mtime_ns;
+            touch(&s, now(), false);
+            JournalBatch b;
+            b.drop_records.push_back(to);
+            b.put_records.emplace_back(to, s.record);
+            b.put_entries.emplace_back(to, s.entry);
+            b.new_listings.push_back(to);
+            b.listed_at_ns = now();
+            AZB_RETURN_IF_ERROR(apply(b).status());
+            wb_.flusher->schedule(to);
+        }
+    }
+    for (const DirChild& child : listing.children) {
+        std::string a = NameMapping::join(from, child.name);
+        std::string z = NameMapping::join(to, child.name);
+        Status st = child.type == EntryType::kDirectory ? rename_dir(a, z) : rename_file(a, z);
+        if (!st.is_ok()) return st;
+    }
+    auto lock = wb_.locks->lock(from);
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, existing(from));
+    if (!entry) return Status::ok();
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(from));
+    return remove_local(from, *entry, j);
+}
+
+}  // namespace azblobfs
