@@ -171,6 +171,8 @@ private:
     Status wait_for_room(uint64_t incoming_bytes);
     void touch(LocalState* s, int64_t now_ns, bool content);
     void on_commit(const CommitEvent& event);
+    Status save_local(const std::string& path, const LocalState& s, JournalBatch batch);
+    Status make_dir_local(const std::string& path, mode_t mode, std::optional<int64_t> mtime_ns);
     Status resize(const std::string& path, LocalState* s, uint64_t size, JournalBatch* batch);
     Result<LocalState> make_local(const std::string& path, EntryType type, mode_t mode,
                                   const std::optional<JournalRecord>& deleted);

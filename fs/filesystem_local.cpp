@@ -46,6 +46,8 @@ Result<std::optional<EntryRecord>> FilesystemImpl::existing(const std::string& p
     AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
     if (j && j->kind == JournalKind::kDelete) return std::optional<EntryRecord>();
     if (j) return index_->get(path);
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> indexed, index_->get(path));
+    if (!indexed && negatives_.contains(path, now())) return std::optional<EntryRecord>();
     Result<EntryRecord> r = current_record(path);
     if (r.is_ok()) return std::optional<EntryRecord>(*r);
     if (r.status().code() == Code::kNotFound) return std::optional<EntryRecord>();
@@ -186,6 +188,34 @@ Result<std::vector<EntryRecord>> FilesystemImpl::apply(const JournalBatch& batch
                       applied.status().to_string());
     }
     return applied;
+}
+
+// Stores the path's record and entry with the rest of `b` in one transaction and schedules the
+// upload (caller holds the path's lock). A new record replaces whatever record was there.
+Status FilesystemImpl::save_local(const std::string& path, const LocalState& s, JournalBatch b) {
+    if (!s.journaled) b.drop_records.push_back(path);
+    b.put_records.emplace_back(path, s.record);
+    b.put_entries.emplace_back(path, s.entry);
+    AZB_RETURN_IF_ERROR(apply(b).status());
+    negatives_.forget(path);
+    wb_.flusher->schedule(path);
+    return Status::ok();
+}
+
+// A new directory at `path` (caller holds the lock): its marker is journaled and its listing is
+// complete and empty from now on.
+Status FilesystemImpl::make_dir_local(const std::string& path, mode_t mode,
+                                      std::optional<int64_t> mtime_ns) {
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    AZB_ASSIGN_OR_RETURN(LocalState s, make_local(path, EntryType::kDirectory, mode, j));
+    if (mtime_ns) {
+        s.entry.mtime_ns = *mtime_ns;
+        touch(&s, now(), false);
+    }
+    JournalBatch b;
+    b.new_listings.push_back(path);
+    b.listed_at_ns = now();
+    return save_local(path, s, std::move(b));
 }
 
 void FilesystemImpl::on_commit(const CommitEvent& e) {

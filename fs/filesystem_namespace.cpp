@@ -22,17 +22,7 @@ Result<EntryReply> FilesystemImpl::mkdir(uint64_t parent, const std::string& nam
         if (there) return Status(Code::kAlreadyExists, path + " exists");
         AZB_ASSIGN_OR_RETURN(EntryRecord dir, current_record(NameMapping::parent_of(path)));
         if (dir.type != EntryType::kDirectory) return Status(Code::kNotDirectory, NameMapping::parent_of(path));
-        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
-        AZB_ASSIGN_OR_RETURN(LocalState s, make_local(path, EntryType::kDirectory, mode, j));
-        JournalBatch b;
-        b.drop_records.push_back(path);
-        b.put_records.emplace_back(path, s.record);
-        b.put_entries.emplace_back(path, s.entry);
-        b.new_listings.push_back(path);
-        b.listed_at_ns = now();
-        AZB_RETURN_IF_ERROR(apply(b).status());
-        negatives_.forget(path);
-        wb_.flusher->schedule(path);
+        AZB_RETURN_IF_ERROR(make_dir_local(path, mode, std::nullopt));
     }
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
     if (!record) return Status(Code::kIoError, "new directory " + path + " has no index entry");
@@ -52,13 +42,8 @@ Result<EntryReply> FilesystemImpl::symlink(const std::string& target, uint64_t p
         s.record.size = target.size();
         touch(&s, now(), true);
         JournalBatch b;
-        b.drop_records.push_back(path);
-        b.put_records.emplace_back(path, s.record);
         b.put_blocks.push_back({s.record.content_id, 0, target});
-        b.put_entries.emplace_back(path, s.entry);
-        AZB_RETURN_IF_ERROR(apply(b).status());
-        negatives_.forget(path);
-        wb_.flusher->schedule(path);
+        AZB_RETURN_IF_ERROR(save_local(path, s, std::move(b)));
     }
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
     if (!record) return Status(Code::kIoError, "new symlink " + path + " has no index entry");
@@ -251,20 +236,7 @@ Status FilesystemImpl::rename_dir(const std::string& from, const std::string& to
     {
         auto lock = wb_.locks->lock(to);
         AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> there, existing(to));
-        if (!there) {
-            AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(to));
-            AZB_ASSIGN_OR_RETURN(LocalState s, make_local(to, EntryType::kDirectory, options_.dir_mode, j));
-            s.entry.mtime_ns = src.mtime_ns;
-            touch(&s, now(), false);
-            JournalBatch b;
-            b.drop_records.push_back(to);
-            b.put_records.emplace_back(to, s.record);
-            b.put_entries.emplace_back(to, s.entry);
-            b.new_listings.push_back(to);
-            b.listed_at_ns = now();
-            AZB_RETURN_IF_ERROR(apply(b).status());
-            wb_.flusher->schedule(to);
-        }
+        if (!there) AZB_RETURN_IF_ERROR(make_dir_local(to, options_.dir_mode, src.mtime_ns));
     }
     for (const DirChild& child : listing.children) {
         std::string a = NameMapping::join(from, child.name);

@@ -8,6 +8,7 @@
 #include "fs/entry_builder.h"
 #include "fs/filesystem_impl.h"
 #include "fs/rfc3339.h"
+#include "fs/xattrs.h"
 
 namespace azblobfs {
 
@@ -63,13 +64,7 @@ Result<CreateReply> FilesystemImpl::create(uint64_t parent, const std::string& n
             if (dir.type != EntryType::kDirectory) return Status(Code::kNotDirectory, NameMapping::parent_of(path));
             AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
             AZB_ASSIGN_OR_RETURN(LocalState s, make_local(path, EntryType::kFile, mode, j));
-            JournalBatch b;
-            b.drop_records.push_back(path);
-            b.put_records.emplace_back(path, s.record);
-            b.put_entries.emplace_back(path, s.entry);
-            AZB_RETURN_IF_ERROR(apply(b).status());
-            negatives_.forget(path);
-            wb_.flusher->schedule(path);
+            AZB_RETURN_IF_ERROR(save_local(path, s, {}));
         } else if ((flags & O_EXCL) != 0) {
             return Status(Code::kAlreadyExists, path + " exists");
         } else if (there->type == EntryType::kDirectory) {
@@ -136,15 +131,10 @@ Result<uint64_t> FilesystemImpl::write(uint64_t ino, uint64_t fh, uint64_t offse
     }
     s.record.size = std::max(s.record.size, end);
     touch(&s, now(), true);
-    b.put_records.emplace_back(path, s.record);
-    b.put_entries.emplace_back(path, s.entry);
-    AZB_RETURN_IF_ERROR(apply(b).status());
-    {
-        std::lock_guard hl(h->mu);
-        h->local = true;
-        h->wrote = true;
-    }
-    wb_.flusher->schedule(path);
+    AZB_RETURN_IF_ERROR(save_local(path, s, std::move(b)));
+    std::lock_guard hl(h->mu);
+    h->local = true;
+    h->wrote = true;
     return static_cast<uint64_t>(data.size());
 }
 
@@ -180,10 +170,7 @@ Result<Attributes> FilesystemImpl::setattr(uint64_t ino, const SetAttrRequest& r
         if (req.mode && options_.store_mode) s.record.metadata[kModeKey] = octal(*req.mode);
         if (req.mtime_ns) s.entry.mtime_ns = *req.mtime_ns;
         touch(&s, now(), false);
-        b.put_records.emplace_back(path, s.record);
-        b.put_entries.emplace_back(path, s.entry);
-        AZB_RETURN_IF_ERROR(apply(b).status());
-        wb_.flusher->schedule(path);
+        AZB_RETURN_IF_ERROR(save_local(path, s, std::move(b)));
     }
     return getattr(ino);
 }
@@ -241,20 +228,14 @@ Status FilesystemImpl::setxattr(uint64_t ino, const std::string& name, const std
         s.entry.content_type = value;
         s.record.content_dirty = true;  // Put Block List re-commits the same blocks with it
     } else {
-        std::string key;
-        for (char c : name.substr(5)) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string key = metadata_key(name);
         bool present = s.record.metadata.count(key) != 0;
         if ((flags & XATTR_CREATE) && present) return Status(Code::kAlreadyExists, name);
         if ((flags & XATTR_REPLACE) && !present) return Status(Code::kNoAttribute, name);
         s.record.metadata[key] = value;
     }
     touch(&s, now(), false);
-    JournalBatch b;
-    b.put_records.emplace_back(path, s.record);
-    b.put_entries.emplace_back(path, s.entry);
-    AZB_RETURN_IF_ERROR(apply(b).status());
-    wb_.flusher->schedule(path);
-    return Status::ok();
+    return save_local(path, s, {});
 }
 
 Status FilesystemImpl::removexattr(uint64_t ino, const std::string& name) {
@@ -265,16 +246,9 @@ Status FilesystemImpl::removexattr(uint64_t ino, const std::string& name) {
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
     if (!state || path.empty()) return Status(Code::kNotFound, path + " does not exist");
     LocalState& s = *state;
-    std::string key;
-    for (char c : name.substr(5)) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (s.record.metadata.erase(key) == 0) return Status(Code::kNoAttribute, name);
+    if (s.record.metadata.erase(metadata_key(name)) == 0) return Status(Code::kNoAttribute, name);
     touch(&s, now(), false);
-    JournalBatch b;
-    b.put_records.emplace_back(path, s.record);
-    b.put_entries.emplace_back(path, s.entry);
-    AZB_RETURN_IF_ERROR(apply(b).status());
-    wb_.flusher->schedule(path);
-    return Status::ok();
+    return save_local(path, s, {});
 }
 
 }  // namespace azblobfs

@@ -1,5 +1,6 @@
 #include "fs/xattrs.h"
 
+#include <algorithm>
 #include <cctype>
 #include <utility>
 
@@ -30,13 +31,17 @@ Result<std::string> xattr_value(const EntryRecord& record, const std::string& na
         if (key == name) return value;
     }
     if (name.compare(0, kUserPrefix.size(), kUserPrefix) != 0) return no_attribute(name);
-    std::string key;
-    for (char c : name.substr(kUserPrefix.size())) {
-        key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    auto it = record.metadata.find(key);
+    auto it = record.metadata.find(metadata_key(name));
     if (it == record.metadata.end()) return no_attribute(name);
     return it->second;
+}
+
+std::string metadata_key(const std::string& xattr_name) {
+    std::string key;
+    for (char c : xattr_name.substr(std::min(xattr_name.size(), kUserPrefix.size()))) {
+        key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return key;
 }
 
 std::vector<std::string> xattr_names(const EntryRecord& record) {

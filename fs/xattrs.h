@@ -15,6 +15,9 @@
 namespace azblobfs {
 
 Result<std::string> xattr_value(const EntryRecord& record, const std::string& name);
+// The metadata key of a user.* attribute name: the rest of the name, lowercased.
+std::string metadata_key(const std::string& xattr_name);
+
 std::vector<std::string> xattr_names(const EntryRecord& record);
 
 }  // namespace azblobfs
