@@ -90,15 +90,21 @@ public:
         return result;
     }
 
+    // Passes over the journal until it is empty or a pass changes nothing (a directory's
+    // tombstone waits for the changes below it, which come later in key order).
     Status flush_all() {
-        auto records = journal_->records();
-        if (!records.is_ok()) return records.status();
         Status first = Status::ok();
-        for (const auto& [path, r] : *records) {
-            Status st = upload_now(path);
-            if (!st.is_ok() && first.is_ok()) first = st;
+        for (;;) {
+            auto records = journal_->records();
+            if (!records.is_ok()) return records.status();
+            if (records->empty()) return Status::ok();
+            first = Status::ok();
+            for (const auto& [path, r] : *records) {
+                Status st = upload_now(path);
+                if (!st.is_ok() && first.is_ok()) first = st;
+            }
+            if (journal_->stats().records >= records->size()) return first;
         }
-        return first;
     }
 
     void make_all_due() {

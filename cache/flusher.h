@@ -59,6 +59,7 @@ struct CommitEvent {
     uint64_t file_id = 0;        // the path's index entry
     std::string old_etag;        // the entry's ETag before the commit ("" for a new blob)
     std::string new_etag;
+    JournalRecord record;        // what was committed
 };
 
 struct FlusherStats {

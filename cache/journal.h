@@ -49,6 +49,7 @@ struct JournalRecord {
     std::string expect_etag;
     std::string underlay_etag;
     uint64_t underlay_size = 0;
+    uint64_t base_size = 0;             // size of version underlay_etag (underlay_size only shrinks)
     uint64_t content_id = 0;            // keys the dirty blocks; 0 for kDelete
     uint64_t size = 0;
     bool content_dirty = false;         // false: only metadata changed (Set Blob Metadata)
@@ -57,6 +58,9 @@ struct JournalRecord {
     std::string content_type;
     Metadata metadata;                  // everything the commit stores (mtime, mode, markers)
 };
+
+// The commit condition of a record (see above): If-Match expect_etag, none, or If-None-Match *.
+Conditions commit_conditions(const JournalRecord& r);
 
 struct DirtyBlockWrite {
     uint64_t content_id = 0;

@@ -30,6 +30,7 @@ std::string encode_journal(const JournalRecord& rec, std::string_view path) {
     w.str(rec.expect_etag);
     w.str(rec.underlay_etag);
     w.varint(rec.underlay_size);
+    w.varint(rec.base_size);
     w.varint(rec.content_id);
     w.varint(rec.size);
     w.svarint(rec.modified_ns);
@@ -59,7 +60,7 @@ Result<DecodedJournal> decode_journal(std::string_view value) {
     uint64_t count = 0;
     bool ok = r.str(&out.path) && r.str(&rec.container) && r.str(&rec.blob) &&
               r.str(&rec.expect_etag) && r.str(&rec.underlay_etag) && r.varint(&rec.underlay_size) &&
-              r.varint(&rec.content_id) && r.varint(&rec.size) && r.svarint(&rec.modified_ns) &&
+              r.varint(&rec.base_size) && r.varint(&rec.content_id) && r.varint(&rec.size) && r.svarint(&rec.modified_ns) &&
               r.varint(&rec.generation) && r.str(&rec.content_type) && r.varint(&count);
     for (uint64_t i = 0; ok && i < count; ++i) {
         std::string k, v;

@@ -54,7 +54,7 @@
 //    The full path is stored only for hashed keys.
 //  - encode_journal, format 1: u8 format, u8 kind, u8 EntryType, u8 flags (bit0 expect_exists,
 //    bit1 content_dirty), string path, string container, string blob, string expect_etag,
-//    string underlay_etag, varint underlay_size, varint content_id, varint size, svarint
+//    string underlay_etag, varint underlay_size, varint base_size, varint content_id, varint size, svarint
 //    modified_ns, varint generation, string content_type, varint metadata count and pairs.
 //  - encode_committed_blocks: string etag, varint size, varint count, then count strings.
 // A different layout must bump kSchemaVersion: open_cache_env refuses other versions, except

@@ -123,7 +123,8 @@ Result<std::optional<JournalKind>> LmdbMetadataIndex::journal_kind(const lmdb::T
 }
 
 // Journaled children of `dir` override the store's listing: kDelete names leave `wanted`,
-// kUpload names are kept (their entries stay as the journal wrote them; names in *keep).
+// kUpload names are kept (their entries stay as the journal wrote them; names in *keep), and so
+// is a child directory holding a kUpload deeper down.
 Status LmdbMetadataIndex::overlay_journal(lmdb::WriteTxn& txn, const std::string& dir,
                                           std::map<std::string_view, const EntryRecord*>* wanted,
                                           std::vector<std::string>* keep) {
@@ -133,11 +134,19 @@ Status LmdbMetadataIndex::overlay_journal(lmdb::WriteTxn& txn, const std::string
         AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(prefix));
         for (; item && item.key.substr(0, prefix.size()) == prefix; ) {
             AZB_ASSIGN_OR_RETURN(auto decoded, keys::decode_journal(item.value));
-            auto [parent, name] = index_rows::split_parent(decoded.path);
-            if (parent == dir) {
-                auto it = wanted->find(name);
+            const std::string& path = decoded.path;
+            bool below = dir.empty() || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+                                         path[dir.size()] == '/');
+            std::string rest = !below ? std::string() : dir.empty() ? path : path.substr(dir.size() + 1);
+            size_t slash = rest.find('/');
+            if (below && slash == std::string::npos) {
+                auto it = wanted->find(rest);
                 if (it != wanted->end()) wanted->erase(it);
-                if (decoded.record.kind == JournalKind::kUpload) keep->push_back(name);
+                if (decoded.record.kind == JournalKind::kUpload) keep->push_back(rest);
+            } else if (below && decoded.record.kind == JournalKind::kUpload &&
+                       wanted->count(std::string_view(rest).substr(0, slash)) == 0) {
+                // A pending upload deeper down keeps the child directory it lies in.
+                keep->push_back(rest.substr(0, slash));
             }
             AZB_ASSIGN_OR_RETURN(item, cursor.next());
         }

@@ -219,7 +219,7 @@ Status Uploader::record_commit(const std::string& path, const JournalRecord& r,
                                const Commit& commit,
                                const std::function<void(const CommitEvent&)>& listener) {
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, index_.get(path));
-    if (listener && entry) listener(CommitEvent{path, entry->file_id, entry->etag, commit.etag});
+    if (listener && entry) listener(CommitEvent{path, entry->file_id, entry->etag, commit.etag, r});
     JournalBatch b;
     b.drop_records.push_back(path);
     if (entry) {
@@ -236,9 +236,21 @@ Status Uploader::record_commit(const std::string& path, const JournalRecord& r,
 }
 
 Result<UploadOutcome> Uploader::upload_delete(const std::string& path, const JournalRecord& r) {
+    if (r.type == EntryType::kDirectory) {
+        // A directory's tombstone outlives every pending change below it (journal.h).
+        AZB_ASSIGN_OR_RETURN(auto all, journal_.records());
+        size_t below = 0;
+        for (const auto& [p, rec] : all) below += p.size() > path.size() && p.compare(0, path.size(), path) == 0 && p[path.size()] == '/';
+        if (below > 0) {
+            return Status(Code::kUnavailable, "directory " + path + " waits for " + std::to_string(below) +
+                                                  " change(s) below it");
+        }
+    }
     Conditions c;
     if (!r.expect_etag.empty()) c.if_match = r.expect_etag;
-    Status st = store_.delete_blob(r.container, r.blob, c);
+    Status st = r.type == EntryType::kDirectory && !r.expect_exists
+                    ? Status::ok()  // no marker to delete
+                    : store_.delete_blob(r.container, r.blob, c);
     if (st.code() == Code::kPreconditionFailed) {
         spdlog::warn("blob {}/{} was not deleted: another writer changed it after this mount "
                      "deleted {} (expected ETag {}); the other writer's version stays",

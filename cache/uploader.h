@@ -77,6 +77,5 @@ private:
     std::function<int64_t()> clock_ns_;
 };
 
-Conditions commit_conditions(const JournalRecord& r);
 
 }  // namespace azblobfs

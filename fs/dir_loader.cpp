@@ -16,15 +16,13 @@ Result<DirListing> DirLoader::load(const std::string& dir, int64_t now_ns) {
 
     std::vector<std::pair<std::string, EntryRecord>> rows;
     rows.reserve(children.size());
-    DirListing listing;
-    listing.validated_at_ns = now_ns;
-    for (auto& [name, record] : children) {
-        listing.children.push_back(DirChild{name, record.type});
-        rows.emplace_back(name, std::move(record));
-    }
+    for (auto& [name, record] : children) rows.emplace_back(name, std::move(record));
     AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> removed, index_.replace_listing(dir, rows, now_ns));
     for (uint64_t file_id : removed) AZB_RETURN_IF_ERROR(gate_.remove(file_id));
-    return listing;
+    // The stored listing, not the store's: local changes not yet uploaded are part of it.
+    AZB_ASSIGN_OR_RETURN(std::optional<DirListing> stored, index_.listing(dir));
+    if (!stored) return Status(Code::kIoError, "listing of " + dir + " was not stored");
+    return std::move(*stored);
 }
 
 Result<DirLoader::Children> DirLoader::list_containers(int64_t now_ns) {

@@ -171,6 +171,7 @@ private:
     Status wait_for_room(uint64_t incoming_bytes);
     void touch(LocalState* s, int64_t now_ns, bool content);
     void on_commit(const CommitEvent& event);
+    Status cache_committed_blocks(const CommitEvent& event, bool kept_base);
     Status save_local(const std::string& path, const LocalState& s, JournalBatch batch);
     Status make_dir_local(const std::string& path, mode_t mode, std::optional<int64_t> mtime_ns);
     Status resize(const std::string& path, LocalState* s, uint64_t size, JournalBatch* batch);
@@ -178,11 +179,12 @@ private:
                                   const std::optional<JournalRecord>& deleted);
     Status remove_local(const std::string& path, const EntryRecord& entry,
                         const std::optional<JournalRecord>& record);
+    Status keep_parent(const std::string& path);
     Status materialize(const std::string& path, LocalState* s, JournalBatch* batch);
     Status rename_file(const std::string& from, const std::string& to);
     Status rename_dir(const std::string& from, const std::string& to);
     Status rename_clean(const std::string& from, const std::string& to, const EntryRecord& src,
-                        const std::optional<LocalState>& dst);
+                        const std::optional<LocalState>& dst, const Conditions& target);
     Result<std::optional<EntryRecord>> existing(const std::string& path);
 
     // filesystem_dirs.cpp: listings

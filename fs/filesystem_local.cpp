@@ -2,6 +2,7 @@
 // underlay, back-pressure, and the commit callback that keeps the version gate true.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "blob/names.h"
@@ -41,13 +42,21 @@ Result<std::string> FilesystemImpl::new_child_path(uint64_t parent, const std::s
     return path;
 }
 
-// The entry of `path` as the mount sees it now (journal first), or nullopt when absent.
+// The entry of `path` as the mount sees it now (journal first), or nullopt when absent. A fresh
+// listing of the parent, or a remembered miss, answers "absent" without asking the store.
 Result<std::optional<EntryRecord>> FilesystemImpl::existing(const std::string& path) {
     AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
     if (j && j->kind == JournalKind::kDelete) return std::optional<EntryRecord>();
     if (j) return index_->get(path);
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> indexed, index_->get(path));
-    if (!indexed && negatives_.contains(path, now())) return std::optional<EntryRecord>();
+    if (!indexed) {
+        int64_t t = now();
+        if (negatives_.contains(path, t)) return std::optional<EntryRecord>();
+        AZB_ASSIGN_OR_RETURN(std::optional<DirListing> listing, index_->listing(NameMapping::parent_of(path)));
+        if (listing && fresh(listing->validated_at_ns, options_.dir_ttl_s, t)) {
+            return std::optional<EntryRecord>();  // a listed child always has its entry
+        }
+    }
     Result<EntryRecord> r = current_record(path);
     if (r.is_ok()) return std::optional<EntryRecord>(*r);
     if (r.status().code() == Code::kNotFound) return std::optional<EntryRecord>();
@@ -65,6 +74,7 @@ JournalRecord FilesystemImpl::record_for(const std::string& path, const EntryRec
     r.expect_etag = e.etag;
     r.underlay_etag = e.type == EntryType::kDirectory ? "" : e.etag;
     r.underlay_size = e.type == EntryType::kDirectory ? 0 : e.size;
+    r.base_size = r.underlay_size;
     r.size = r.underlay_size;
     r.content_type = e.content_type;
     r.metadata = e.metadata;
@@ -123,7 +133,8 @@ Result<std::string> FilesystemImpl::local_block(const std::string& path, const J
         data = std::move(*dirty);
     } else if (!r.underlay_etag.empty() && start < r.underlay_size) {
         BlobLocation loc = names_.locate(path);
-        FileVersion v{path, loc.container, loc.blob, entry.file_id, r.underlay_etag, r.underlay_size};
+        uint64_t blob_size = std::max(r.base_size, r.underlay_size);
+        FileVersion v{path, loc.container, loc.blob, entry.file_id, r.underlay_etag, blob_size};
         // Cached blocks of the entry's ETag (the underlay) are admitted, e.g. after a remount.
         if (entry.etag == r.underlay_etag) {
             AZB_RETURN_IF_ERROR(gate_.switch_to(entry.file_id, entry.etag, entry.etag));
@@ -218,9 +229,43 @@ Status FilesystemImpl::make_dir_local(const std::string& path, mode_t mode,
     return save_local(path, s, std::move(b));
 }
 
+// After this mount committed `e.record`: the committed content's dirty blocks become cached
+// blocks of the new ETag, and cached blocks of the version it started from stay when their bytes
+// are unchanged (no truncation below that version's size). So the next partial write or read
+// of the file needs no download.
 void FilesystemImpl::on_commit(const CommitEvent& e) {
-    Status st = gate_.switch_to(e.file_id, e.old_etag, e.new_etag);
-    if (!st.is_ok()) spdlog::warn("after the upload of {}: {}", e.path, st.to_string());
+    const JournalRecord& r = e.record;
+    bool same_bytes = r.type != EntryType::kDirectory && !r.underlay_etag.empty() &&
+                      e.old_etag == r.underlay_etag && r.underlay_size == r.base_size;
+    Status st = same_bytes ? gate_.rebase(e.file_id, e.old_etag, e.new_etag)
+                           : gate_.switch_to(e.file_id, e.old_etag, e.new_etag);
+    if (st.is_ok() && r.type != EntryType::kDirectory) st = cache_committed_blocks(e, same_bytes);
+    if (!st.is_ok()) spdlog::warn("after the upload of {}: cached blocks dropped: {}", e.path, st.to_string());
+}
+
+Status FilesystemImpl::cache_committed_blocks(const CommitEvent& e, bool kept_base) {
+    const JournalRecord& r = e.record;
+    auto length = [&](uint64_t i) { return std::min(kB, r.size - i * kB); };
+    AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty, wb_.journal->block_indices(r.content_id));
+    for (uint64_t i : dirty) {
+        if (i * kB >= r.size) continue;
+        AZB_ASSIGN_OR_RETURN(auto data, wb_.journal->block(r.content_id, i));
+        if (!data) continue;
+        data->resize(length(i), '\0');
+        AZB_RETURN_IF_ERROR(gate_.put(e.file_id, e.new_etag, i, *data));
+    }
+    // The base's last block, when partial and not rewritten, grew with zeros.
+    uint64_t last = r.base_size / kB;
+    if (kept_base && r.base_size % kB != 0 && r.size > r.base_size &&
+        !std::binary_search(dirty.begin(), dirty.end(), last)) {
+        std::string block;
+        AZB_ASSIGN_OR_RETURN(bool cached, gate_.get(e.file_id, e.new_etag, last, &block));
+        if (cached) {
+            block.resize(length(last), '\0');
+            AZB_RETURN_IF_ERROR(gate_.put(e.file_id, e.new_etag, last, block));
+        }
+    }
+    return Status::ok();
 }
 
 }  // namespace azblobfs

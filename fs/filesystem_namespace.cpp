@@ -51,17 +51,22 @@ Result<EntryReply> FilesystemImpl::symlink(const std::string& target, uint64_t p
 }
 
 // Removes `path` locally and journals the removal of its blob (caller holds the lock). A blob
-// that never reached the store just loses its record.
+// that never reached the store just loses its record. A directory always leaves a kDelete
+// record (a tombstone): it hides the directory from re-listings until every pending change
+// below it is uploaded, and deletes its marker when it has one.
 Status FilesystemImpl::remove_local(const std::string& path, const EntryRecord& entry,
                                     const std::optional<JournalRecord>& record) {
     JournalBatch b;
     b.remove_entries.push_back(path);
     b.drop_records.push_back(path);
     JournalRecord del = record ? *record : record_for(path, entry);
-    bool remote = record ? record->expect_exists : (entry.type != EntryType::kDirectory || entry.has_marker);
+    bool dir = entry.type == EntryType::kDirectory;
+    bool remote = dir || (record ? record->expect_exists : true);
     if (remote) {
         del.kind = JournalKind::kDelete;
+        del.type = entry.type;
         del.content_id = 0;
+        if (dir && !record) del.expect_exists = entry.has_marker;
         del.modified_ns = now();
         b.put_records.emplace_back(path, del);
     }
@@ -76,12 +81,33 @@ Status FilesystemImpl::unlink(uint64_t parent, const std::string& name) {
     AZB_RETURN_IF_ERROR(writable());
     AZB_ASSIGN_OR_RETURN(std::string dir, path_of(parent));
     std::string path = NameMapping::join(dir, name);
-    auto lock = wb_.locks->lock(path);
-    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, existing(path));
-    if (!entry) return Status(Code::kNotFound, path + " does not exist");
-    if (entry->type == EntryType::kDirectory) return Status(Code::kIsDirectory, path);
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
-    return remove_local(path, *entry, j);
+    {
+        auto lock = wb_.locks->lock(path);
+        AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, existing(path));
+        if (!entry) return Status(Code::kNotFound, path + " does not exist");
+        if (entry->type == EntryType::kDirectory) return Status(Code::kIsDirectory, path);
+        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+        AZB_RETURN_IF_ERROR(remove_local(path, *entry, j));
+    }
+    return keep_parent(path);
+}
+
+// `path` left its directory. A directory that exists only because of blobs below it (no marker)
+// would vanish from the store with its last blob, so an emptied one gets a marker.
+Status FilesystemImpl::keep_parent(const std::string& path) {
+    std::string parent = NameMapping::parent_of(path);
+    if (names_.locate(parent).blob.empty()) return Status::ok();
+    auto lock = wb_.locks->lock(parent);
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(parent));
+    if (j) return Status::ok();
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, index_->get(parent));
+    if (!entry || entry->type != EntryType::kDirectory || entry->has_marker) return Status::ok();
+    AZB_ASSIGN_OR_RETURN(DirListing listing, current_listing(parent));
+    if (!listing.children.empty()) return Status::ok();
+    AZB_ASSIGN_OR_RETURN(LocalState s, make_local(parent, EntryType::kDirectory, options_.dir_mode, std::nullopt));
+    s.entry.mtime_ns = entry->mtime_ns;
+    touch(&s, now(), false);
+    return save_local(parent, s, {});
 }
 
 Status FilesystemImpl::rmdir(uint64_t parent, const std::string& name) {
@@ -96,7 +122,9 @@ Status FilesystemImpl::rmdir(uint64_t parent, const std::string& name) {
     AZB_ASSIGN_OR_RETURN(DirListing listing, current_listing(path));
     if (!listing.children.empty()) return Status(Code::kNotEmpty, path + " is not empty");
     AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
-    return remove_local(path, *entry, j);
+    AZB_RETURN_IF_ERROR(remove_local(path, *entry, j));
+    lock.unlock();
+    return keep_parent(path);
 }
 
 // Makes every block of the local content dirty, so the content no longer needs the blob it came
@@ -112,6 +140,7 @@ Status FilesystemImpl::materialize(const std::string& path, LocalState* s, Journ
     }
     r.underlay_etag.clear();
     r.underlay_size = 0;
+    r.base_size = 0;
     return Status::ok();
 }
 
@@ -148,7 +177,7 @@ Status FilesystemImpl::rename(uint64_t parent, const std::string& name, uint64_t
     inodes_.rename(from, to);
     negatives_.forget(to);
     negatives_.remember(from, now());
-    return Status::ok();
+    return keep_parent(from);
 }
 
 // A file (or symlink) moves to `to`, replacing what is there.
@@ -157,15 +186,25 @@ Status FilesystemImpl::rename_file(const std::string& from, const std::string& t
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> src, local_state(from));
     if (!src) return Status(Code::kNotFound, from + " does not exist");
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> dst, local_state(to));
-    if (!src->journaled) return rename_clean(from, to, src->entry, dst);
+    // What the store holds at `to`: a pending delete there still has its blob.
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> dst_j, wb_.journal->get(to));
+    Conditions target;
+    if (dst_j) {
+        target = commit_conditions(*dst_j);
+    } else if (dst) {
+        target = commit_conditions(dst->record);
+    } else {
+        target.if_none_match_any = true;
+    }
+    if (!src->journaled) return rename_clean(from, to, src->entry, dst, target);
     JournalBatch b;
     AZB_RETURN_IF_ERROR(materialize(from, &*src, &b));
     JournalRecord moved = src->record;
     BlobLocation loc = names_.locate(to);
     moved.container = loc.container;
     moved.blob = loc.blob;
-    moved.expect_exists = dst && dst->record.expect_exists;
-    moved.expect_etag = dst ? dst->record.expect_etag : "";
+    moved.expect_exists = !target.if_none_match_any;
+    moved.expect_etag = target.if_match.value_or("");
     moved.content_dirty = true;
     moved.generation++;
     moved.modified_ns = now();
@@ -192,15 +231,10 @@ Status FilesystemImpl::rename_file(const std::string& from, const std::string& t
 
 // A file without local changes: server-side copy, then a conditional delete (DESIGN §5).
 Status FilesystemImpl::rename_clean(const std::string& from, const std::string& to,
-                                    const EntryRecord& src, const std::optional<LocalState>& dst) {
+                                    const EntryRecord& src, const std::optional<LocalState>& dst,
+                                    const Conditions& c) {
     BlobLocation s = names_.locate(from);
     BlobLocation d = names_.locate(to);
-    Conditions c;
-    if (!dst || !dst->record.expect_exists) {
-        c.if_none_match_any = true;
-    } else if (!dst->record.expect_etag.empty()) {
-        c.if_match = dst->record.expect_etag;
-    }
     Result<WriteResult> copied = store_->copy_blob(s.container, s.blob, d.container, d.blob, c);
     if (!copied.is_ok()) {
         spdlog::error("rename of {} to {}: server-side copy failed: {}", from, to, copied.status().to_string());

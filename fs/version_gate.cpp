@@ -20,6 +20,19 @@ Status VersionGate::switch_to(uint64_t file_id, const std::string& record_etag,
     return Status::ok();
 }
 
+Status VersionGate::rebase(uint64_t file_id, const std::string& old_etag, const std::string& new_etag) {
+    if (file_id == 0) return Status::ok();
+    std::unique_lock lock(mu_);
+    auto it = current_.find(file_id);
+    if (it == current_.end() || it->second == old_etag) {
+        current_[file_id] = new_etag;
+        return Status::ok();
+    }
+    AZB_RETURN_IF_ERROR(cache_->drop_file(file_id));
+    current_[file_id] = new_etag;
+    return Status::ok();
+}
+
 Status VersionGate::remove(uint64_t file_id) {
     if (file_id == 0) return Status::ok();
     std::unique_lock lock(mu_);

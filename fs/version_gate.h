@@ -32,6 +32,10 @@ public:
     // version. `record_etag`: the ETag of the file's index record before this change ("" when
     // the record is new).
     Status switch_to(uint64_t file_id, const std::string& record_etag, const std::string& etag);
+    // The blob changed from `old_etag` to `new_etag` with the same bytes in every cached block
+    // (this mount's own commit): the cached blocks become blocks of new_etag. When the current
+    // version is not old_etag, this is switch_to(file_id, old_etag, new_etag).
+    Status rebase(uint64_t file_id, const std::string& old_etag, const std::string& new_etag);
     // The file is gone from the index: drop its blocks and forget it.
     Status remove(uint64_t file_id);
 
