@@ -197,6 +197,9 @@ private:
         staged_ += outcome->staged;
         reused_ += outcome->reused;
         if (outcome->kind == UploadOutcome::Kind::kNothing) return Status::ok();
+        if (outcome->kind == UploadOutcome::Kind::kWaiting) {
+            return Status(Code::kUnavailable, path + " waits for the changes below it");
+        }
         ++uploads_;
         if (outcome->kind == UploadOutcome::Kind::kConflict) {
             ++conflict_count_;

@@ -242,8 +242,9 @@ Result<UploadOutcome> Uploader::upload_delete(const std::string& path, const Jou
         size_t below = 0;
         for (const auto& [p, rec] : all) below += p.size() > path.size() && p.compare(0, path.size(), path) == 0 && p[path.size()] == '/';
         if (below > 0) {
-            return Status(Code::kUnavailable, "directory " + path + " waits for " + std::to_string(below) +
-                                                  " change(s) below it");
+            UploadOutcome waiting;
+            waiting.kind = UploadOutcome::Kind::kWaiting;
+            return waiting;
         }
     }
     Conditions c;

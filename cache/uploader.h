@@ -24,7 +24,8 @@ namespace azblobfs {
 struct CommitEvent;
 
 struct UploadOutcome {
-    enum class Kind { kNothing, kDone, kConflict };
+    enum class Kind { kNothing, kDone, kConflict, kWaiting };  // kWaiting: a directory's tombstone
+                                                               // waits for changes below it
     Kind kind = Kind::kNothing;
     std::string conflict_blob;         // kConflict: where the local content went
     uint64_t bytes = 0;                // bytes sent
