@@ -151,9 +151,9 @@ Result<Attributes> FilesystemImpl::setattr(uint64_t ino, const SetAttrRequest& r
         AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
         if (!state) return Status(Code::kNotFound, path + " does not exist");
         LocalState& s = *state;
-        if (s.entry.type == EntryType::kDirectory && !req.size) {
-            // Directory times and modes live in the index only (virtual directories have no
-            // blob to hold them).
+        bool virtual_dir = s.entry.type == EntryType::kDirectory && !s.journaled && !s.entry.has_marker;
+        if (virtual_dir && !req.size) {
+            // A directory without a marker blob keeps its time and mode in the index only.
             if (req.mtime_ns) s.entry.mtime_ns = *req.mtime_ns;
             if (req.mode && options_.store_mode) s.entry.metadata[kModeKey] = octal(*req.mode);
             JournalBatch b;
@@ -161,7 +161,7 @@ Result<Attributes> FilesystemImpl::setattr(uint64_t ino, const SetAttrRequest& r
             AZB_RETURN_IF_ERROR(apply(b).status());
             return make_attributes(ino, s.entry, options_);
         }
-        if (s.entry.type == EntryType::kDirectory) return Status(Code::kIsDirectory, path);
+        if (s.entry.type == EntryType::kDirectory && req.size) return Status(Code::kIsDirectory, path);
         JournalBatch b;
         if (req.size && *req.size != s.record.size) {
             AZB_RETURN_IF_ERROR(resize(path, &s, *req.size, &b));
