@@ -205,6 +205,16 @@ Result<UploadOutcome> Uploader::upload_content(
             outcome.kind = UploadOutcome::Kind::kDone;
             return outcome;
         }
+        if (lost_race(commit.status()) && is_own_commit(r)) {
+            // The commit went through before a crash or a lost response: the store holds this
+            // very version (same size and metadata, which carries the local mtime in ns).
+            AZB_ASSIGN_OR_RETURN(BlobProperties props, store_.get_properties(r.container, r.blob));
+            spdlog::info("blob {}/{} already holds this mount's version of {}; not a conflict",
+                         r.container, r.blob, path);
+            AZB_RETURN_IF_ERROR(record_commit(path, r, Commit{props.etag, props.last_modified, {}}, listener));
+            outcome.kind = UploadOutcome::Kind::kDone;
+            return outcome;
+        }
         if (lost_race(commit.status()) || commit.status().code() == Code::kNotFound) {
             return keep_as_conflict(path, r, commit.status(), outcome);
         }
@@ -233,6 +243,12 @@ Status Uploader::record_commit(const std::string& path, const JournalRecord& r,
     }
     AZB_RETURN_IF_ERROR(journal_.apply(b).status());
     return journal_.put_committed_blocks(path, commit.blocks);
+}
+
+bool Uploader::is_own_commit(const JournalRecord& r) {
+    Result<BlobProperties> props = store_.get_properties(r.container, r.blob);
+    return props.is_ok() && props->size == r.size && props->metadata == r.metadata &&
+           r.metadata.count("mtime") != 0;
 }
 
 Result<UploadOutcome> Uploader::upload_delete(const std::string& path, const JournalRecord& r) {

@@ -71,6 +71,8 @@ private:
     Status record_commit(const std::string& path, const JournalRecord& r, const Commit& commit,
                          const std::function<void(const CommitEvent&)>& listener);
     Status forget_local(const std::string& path);
+    // After a lost race: whether the store already holds exactly this record's version.
+    bool is_own_commit(const JournalRecord& r);
 
     BlobStore& store_;
     Journal& journal_;
