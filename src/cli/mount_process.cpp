@@ -136,7 +136,7 @@ bool termination_requested() {
 
 // After the filesystem is unmounted: waits until every journaled change is uploaded, logging
 // progress. A SIGTERM/SIGINT stops the wait; what is left stays in the journal for the next mount.
-void drain_uploads(MountParts& parts, StatusReporter& status) {
+void drain_uploads(const MountSettings& s, MountParts& parts, StatusReporter& status) {
     if (!parts.flusher || parts.journal->stats().records == 0) return;
     std::atomic<bool> interrupted{false};
     auto last_log = std::chrono::steady_clock::now() - std::chrono::seconds(10);
@@ -147,13 +147,16 @@ void drain_uploads(MountParts& parts, StatusReporter& status) {
         [&](const FlusherStats& st) {
             if (termination_requested()) interrupted = true;
             status.write(false);
+            std::string line = std::to_string(st.pending_records) + " change(s), " +
+                               std::to_string(st.dirty_bytes) + " bytes left to upload";
+            write_progress_file(kRunDir, s.mountpoint, line);
             if (std::chrono::steady_clock::now() - last_log >= std::chrono::seconds(2)) {
-                spdlog::warn("unmount: {} change(s) left, {} bytes not yet uploaded", st.pending_records,
-                             st.dirty_bytes);
+                spdlog::warn("unmount: {}", line);
                 last_log = std::chrono::steady_clock::now();
             }
         },
         interrupted);
+    remove_progress_file(kRunDir, s.mountpoint);
     if (drained.is_ok()) {
         spdlog::warn("unmount: every change is uploaded");
     } else {
@@ -179,7 +182,7 @@ Status serve(const MountSettings& s, MountParts& parts, bool offline, StartupRep
         writer.stop();
         mount->reset();
     }
-    drain_uploads(parts, status);
+    drain_uploads(s, parts, status);
     status.write(false);
     remove_pid_file_if_ours(kRunDir, s.mountpoint, ::getpid());
     spdlog::info("unmounted {}", s.mountpoint);

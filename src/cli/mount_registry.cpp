@@ -135,4 +135,30 @@ bool is_azblobfs_process(pid_t pid) {
     return comm.rfind("azblobfs", 0) == 0;
 }
 
+std::string progress_file_path(const std::string& run_dir, const std::string& mountpoint) {
+    return pid_file_path(run_dir, mountpoint) + ".progress";
+}
+
+void write_progress_file(const std::string& run_dir, const std::string& mountpoint, const std::string& line) {
+    std::string path = progress_file_path(run_dir, mountpoint);
+    std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        if (!out) return;
+        out << line << "\n";
+    }
+    std::rename(tmp.c_str(), path.c_str());
+}
+
+std::optional<std::string> read_progress_file(const std::string& run_dir, const std::string& mountpoint) {
+    std::ifstream in(progress_file_path(run_dir, mountpoint));
+    std::string line;
+    if (!in || !std::getline(in, line)) return std::nullopt;
+    return line;
+}
+
+void remove_progress_file(const std::string& run_dir, const std::string& mountpoint) {
+    std::remove(progress_file_path(run_dir, mountpoint).c_str());
+}
+
 }  // namespace azblobfs

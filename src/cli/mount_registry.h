@@ -26,6 +26,12 @@ inline constexpr const char* kMountType = "fuse.azblobfs";
 
 std::string escape_mount_path(std::string_view absolute_path);
 std::string pid_file_path(const std::string& run_dir, const std::string& mountpoint);
+// Next to the pid file: one line of upload progress while an unmounted process drains its
+// journal ("3 change(s), 1048576 bytes left"), which `azblobfs unmount` prints while it waits.
+std::string progress_file_path(const std::string& run_dir, const std::string& mountpoint);
+void write_progress_file(const std::string& run_dir, const std::string& mountpoint, const std::string& line);
+std::optional<std::string> read_progress_file(const std::string& run_dir, const std::string& mountpoint);
+void remove_progress_file(const std::string& run_dir, const std::string& mountpoint);
 
 Status write_pid_file(const std::string& run_dir, const std::string& mountpoint, pid_t pid);
 std::optional<pid_t> read_pid_file(const std::string& run_dir, const std::string& mountpoint);

@@ -70,12 +70,18 @@ Status unmount_with_fusermount(const std::string& mp) {
 }
 
 // Waits until `pid` no longer runs azblobfs; says so once if it takes more than a second.
-bool wait_for_exit(pid_t pid, int wait_seconds, CommandIo io) {
+bool wait_for_exit(pid_t pid, int wait_seconds, CommandIo io, const std::string& run_dir,
+                   const std::string& mp) {
     using clock = std::chrono::steady_clock;
     auto start = clock::now();
     auto deadline = start + std::chrono::seconds(wait_seconds);
     bool told = false;
+    std::string last_progress;
     while (is_azblobfs_process(pid)) {
+        if (auto progress = read_progress_file(run_dir, mp); progress && *progress != last_progress) {
+            io.err << "azblobfs: " << *progress << std::endl;
+            last_progress = *progress;
+        }
         if (wait_seconds > 0 && clock::now() >= deadline) return false;
         if (!told && clock::now() - start > std::chrono::seconds(1)) {
             io.err << "azblobfs: waiting for the mount process (pid " << pid
@@ -104,7 +110,7 @@ int cmd_unmount(const std::string& mountpoint, CommandIo io, const UnmountOption
     Status st = ::geteuid() == 0 ? unmount_as_root(mp) : unmount_with_fusermount(mp);
     if (!st.is_ok()) return fail(io, st.message());
     if (pid == 0) return 0;
-    if (!wait_for_exit(pid, options.wait_seconds, io)) {
+    if (!wait_for_exit(pid, options.wait_seconds, io, options.run_dir, mp)) {
         return fail(io, mp + " is unmounted, but its process " + std::to_string(pid) + " is still running after " +
                             std::to_string(options.wait_seconds) + " s");
     }

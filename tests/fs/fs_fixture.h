@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "blob/memory_blob_store.h"
-#include "fs/counting_store.h"
+#include "support/counting_store.h"
 #include "fs/fake_block_cache.h"
 #include "fs/fake_metadata_index.h"
 #include "fs/filesystem_impl.h"

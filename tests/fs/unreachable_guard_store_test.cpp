@@ -5,7 +5,7 @@
 
 #include "blob/memory_blob_store.h"
 #include "blob/unreachable_guard_store.h"
-#include "fs/counting_store.h"
+#include "support/counting_store.h"
 
 namespace azblobfs {
 namespace {

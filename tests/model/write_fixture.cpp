@@ -9,7 +9,7 @@ namespace azblobfs::testing {
 void WriteFixture::SetUp() {
     memory_ = make_memory_blob_store();
     ASSERT_TRUE(memory_->create_container(kModelContainer).is_ok());
-    counting_ = std::make_shared<CountingBlobStore>(memory_);
+    counting_ = std::make_shared<CountingStore>(memory_);
     stack_ = std::make_unique<FsStack>(counting_, (dir_.path() / "cache").string(), StackOptions{});
     Status st = stack_->open();
     ASSERT_TRUE(st.is_ok()) << st.to_string();

@@ -1,5 +1,5 @@
 // Fixture of the focused write-semantics tests: the real stack (FsStack: LMDB journal, flusher
-// without threads, Filesystem core) over a CountingBlobStore wrapping a MemoryBlobStore, plus
+// without threads, Filesystem core) over a CountingStore wrapping a MemoryBlobStore, plus
 // helpers that drive the Filesystem the way the FUSE adapter does. Helpers record gtest
 // failures and return empty values on error.
 #pragma once
@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "model/counting_blob_store.h"
+#include "support/counting_store.h"
 #include "model/fs_stack.h"
 #include "support/temp_dir.h"
 
@@ -41,7 +41,7 @@ protected:
 
     TempDir dir_{"azb-write"};
     std::shared_ptr<BlobStore> memory_;
-    std::shared_ptr<CountingBlobStore> counting_;
+    std::shared_ptr<CountingStore> counting_;
     std::unique_ptr<FsStack> stack_;
 };
 

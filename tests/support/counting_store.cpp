@@ -1,4 +1,4 @@
-#include "fs/counting_store.h"
+#include "support/counting_store.h"
 
 namespace azblobfs::testing {
 
@@ -14,6 +14,11 @@ std::vector<ReadCall> CountingStore::reads() const {
     return reads_;
 }
 
+WriteCounts CountingStore::counts() const {
+    std::lock_guard lock(mu_);
+    return writes_;
+}
+
 void CountingStore::reset_counts() {
     calls_ = 0;
     list_calls_ = 0;
@@ -21,6 +26,7 @@ void CountingStore::reset_counts() {
     bytes_read_ = 0;
     std::lock_guard lock(mu_);
     reads_.clear();
+    writes_ = WriteCounts{};
 }
 
 Result<std::vector<std::string>> CountingStore::list_containers() {
@@ -58,6 +64,7 @@ Result<ReadResult> CountingStore::read(const std::string& container, const std::
     {
         std::lock_guard lock(mu_);
         reads_.push_back(ReadCall{blob, offset, length, if_match});
+        ++writes_.read;
     }
     AZB_RETURN_IF_ERROR(enter());
     Result<ReadResult> r = inner_->read(container, blob, offset, length, if_match);
@@ -67,12 +74,20 @@ Result<ReadResult> CountingStore::read(const std::string& container, const std::
 
 Result<WriteResult> CountingStore::put_blob(const std::string& container, const std::string& blob,
                                             std::string_view data, const PutOptions& options) {
+    {
+        std::lock_guard lock(mu_);
+        ++writes_.put_blob;
+    }
     AZB_RETURN_IF_ERROR(enter());
     return inner_->put_blob(container, blob, data, options);
 }
 
 Status CountingStore::put_block(const std::string& container, const std::string& blob,
                                 const std::string& block_id, std::string_view data) {
+    {
+        std::lock_guard lock(mu_);
+        ++writes_.put_block;
+    }
     AZB_RETURN_IF_ERROR(enter());
     return inner_->put_block(container, blob, block_id, data);
 }
@@ -80,12 +95,20 @@ Status CountingStore::put_block(const std::string& container, const std::string&
 Result<WriteResult> CountingStore::put_block_list(const std::string& container, const std::string& blob,
                                                   const std::vector<std::string>& block_ids,
                                                   const PutOptions& options) {
+    {
+        std::lock_guard lock(mu_);
+        ++writes_.put_block_list;
+    }
     AZB_RETURN_IF_ERROR(enter());
     return inner_->put_block_list(container, blob, block_ids, options);
 }
 
 Status CountingStore::delete_blob(const std::string& container, const std::string& blob,
                                   const Conditions& conditions) {
+    {
+        std::lock_guard lock(mu_);
+        ++writes_.delete_blob;
+    }
     AZB_RETURN_IF_ERROR(enter());
     return inner_->delete_blob(container, blob, conditions);
 }
@@ -93,6 +116,10 @@ Status CountingStore::delete_blob(const std::string& container, const std::strin
 Result<WriteResult> CountingStore::copy_blob(const std::string& src_container, const std::string& src_blob,
                                              const std::string& dst_container, const std::string& dst_blob,
                                              const Conditions& conditions) {
+    {
+        std::lock_guard lock(mu_);
+        ++writes_.copy_blob;
+    }
     AZB_RETURN_IF_ERROR(enter());
     return inner_->copy_blob(src_container, src_blob, dst_container, dst_blob, conditions);
 }

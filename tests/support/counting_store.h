@@ -1,17 +1,24 @@
-// A BlobStore decorator for the model tests: forwards every call to the wrapped store and counts
-// the write calls (put_blob, put_block, put_block_list, delete_blob, copy_blob) and ranged reads, so a test can
-// check how much an upload cost. Thread-safe (atomic counters; the wrapped store is thread-safe).
+// A BlobStore wrapper for tests of the Filesystem core and write-back: forwards every call to a
+// real store, counts calls, bytes read and each kind of write, records ranged reads, and can be
+// switched to fail every call with a given code (Unavailable: the store is unreachable, for
+// offline mode). Thread-safe.
 #pragma once
 
 #include <atomic>
-#include <cstdint>
 #include <memory>
-#include <string>
+#include <mutex>
 #include <vector>
 
 #include "blob/blob_store.h"
 
 namespace azblobfs::testing {
+
+struct ReadCall {
+    std::string blob;
+    uint64_t offset = 0;
+    uint64_t length = 0;
+    std::optional<std::string> if_match;
+};
 
 struct WriteCounts {
     uint64_t put_blob = 0;
@@ -22,10 +29,18 @@ struct WriteCounts {
     uint64_t read = 0;
 };
 
-class CountingBlobStore final : public BlobStore {
+class CountingStore final : public BlobStore {
 public:
-    explicit CountingBlobStore(std::shared_ptr<BlobStore> inner) : inner_(std::move(inner)) {}
+    explicit CountingStore(std::shared_ptr<BlobStore> inner) : inner_(std::move(inner)) {}
 
+    // Ok: forward calls. Any other code: every call fails with it.
+    void fail_with(Code code) { fail_code_.store(code); }
+
+    uint64_t calls() const { return calls_.load(); }
+    uint64_t list_calls() const { return list_calls_.load(); }
+    uint64_t properties_calls() const { return properties_calls_.load(); }
+    uint64_t bytes_read() const { return bytes_read_.load(); }
+    std::vector<ReadCall> reads() const;
     WriteCounts counts() const;
     void reset_counts();
 
@@ -53,13 +68,18 @@ public:
     Status set_tier(const std::string& container, const std::string& blob, const std::string& tier) override;
 
 private:
+    // Counts the call; returns the injected failure, if any.
+    Status enter();
+
     std::shared_ptr<BlobStore> inner_;
-    std::atomic<uint64_t> put_blob_{0};
-    std::atomic<uint64_t> put_block_{0};
-    std::atomic<uint64_t> put_block_list_{0};
-    std::atomic<uint64_t> delete_blob_{0};
-    std::atomic<uint64_t> copy_blob_{0};
-    std::atomic<uint64_t> read_{0};
+    std::atomic<Code> fail_code_{Code::kOk};
+    std::atomic<uint64_t> calls_{0};
+    std::atomic<uint64_t> list_calls_{0};
+    std::atomic<uint64_t> properties_calls_{0};
+    std::atomic<uint64_t> bytes_read_{0};
+    mutable std::mutex mu_;  // guards reads_
+    std::vector<ReadCall> reads_;
+    WriteCounts writes_;  // guarded by mu_
 };
 
 }  // namespace azblobfs::testing
