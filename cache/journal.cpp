@@ -90,12 +90,7 @@ public:
 
     Status put_committed_blocks(const std::string& path, const CommittedBlocks& blocks) override {
         AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_write());
-        if (blocks.ids.empty()) {
-            AZB_RETURN_IF_ERROR(txn.del(dbis().blocklists, keys::entry_key(path)).status());
-        } else {
-            AZB_RETURN_IF_ERROR(txn.put(dbis().blocklists, keys::entry_key(path),
-                                        keys::encode_committed_blocks(blocks)));
-        }
+        AZB_RETURN_IF_ERROR(write_committed(txn, path, blocks));
         return txn.commit();
     }
 
@@ -114,6 +109,11 @@ private:
             return Status(Code::kIoError, "cache journal: key of " + path + " holds another path");
         }
         return std::optional<JournalRecord>(std::move(decoded.record));
+    }
+
+    Status write_committed(lmdb::WriteTxn& txn, const std::string& path, const CommittedBlocks& blocks) {
+        if (blocks.ids.empty()) return txn.del(dbis().blocklists, keys::entry_key(path)).status();
+        return txn.put(dbis().blocklists, keys::entry_key(path), keys::encode_committed_blocks(blocks));
     }
 
     // Deletes dirty blocks of `content_id` from index `first` on; returns the bytes freed.
@@ -217,6 +217,7 @@ Result<std::vector<EntryRecord>> LmdbJournal::apply(const JournalBatch& batch) {
     AZB_RETURN_IF_ERROR(apply_records(txn, batch, &record_delta, &byte_delta));
     AZB_RETURN_IF_ERROR(apply_blocks(txn, batch, &byte_delta));
     AZB_RETURN_IF_ERROR(apply_entries(txn, batch, &stored));
+    for (const auto& [path, blocks] : batch.committed) AZB_RETURN_IF_ERROR(write_committed(txn, path, blocks));
     AZB_RETURN_IF_ERROR(txn.commit());
     dirty_bytes_ += static_cast<uint64_t>(byte_delta);  // two's complement: adds a negative delta
     records_ += static_cast<uint64_t>(record_delta);

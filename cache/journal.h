@@ -68,6 +68,15 @@ struct DirtyBlockWrite {
     std::string data;                   // at most BlockCache::kBlockSize bytes
 };
 
+// The committed block list of one version of a blob, as this mount committed it: block i of the
+// version is ids[i] (BlockCache::kBlockSize bytes each but the last). An upload whose underlay is
+// this version references unchanged blocks again instead of staging them.
+struct CommittedBlocks {
+    std::string etag;
+    uint64_t size = 0;
+    std::vector<std::string> ids;
+};
+
 struct JournalBatch {
     std::vector<std::pair<std::string, JournalRecord>> put_records;
     std::vector<std::string> drop_records;
@@ -84,15 +93,8 @@ struct JournalBatch {
     int64_t listed_at_ns = 0;
     // Directories whose listing must be re-read from the store (validated_at set to 0).
     std::vector<std::string> expire_listings;
-};
-
-// The committed block list of one version of a blob, as this mount committed it: block i of the
-// version is ids[i] (BlockCache::kBlockSize bytes each but the last). An upload whose underlay is
-// this version references unchanged blocks again instead of staging them.
-struct CommittedBlocks {
-    std::string etag;
-    uint64_t size = 0;
-    std::vector<std::string> ids;
+    // Committed block lists to store (an empty id list removes the path's list).
+    std::vector<std::pair<std::string, CommittedBlocks>> committed;
 };
 
 struct JournalStats {

@@ -241,8 +241,8 @@ Status Uploader::record_commit(const std::string& path, const JournalRecord& r,
         e.content_type = r.content_type.empty() ? e.content_type : r.content_type;
         b.put_entries.emplace_back(path, std::move(e));
     }
-    AZB_RETURN_IF_ERROR(journal_.apply(b).status());
-    return journal_.put_committed_blocks(path, commit.blocks);
+    b.committed.emplace_back(path, commit.blocks);
+    return journal_.apply(b).status();
 }
 
 bool Uploader::is_own_commit(const JournalRecord& r) {
@@ -278,9 +278,9 @@ Result<UploadOutcome> Uploader::upload_delete(const std::string& path, const Jou
     } else {
         JournalBatch b;
         b.drop_records.push_back(path);
+        b.committed.emplace_back(path, CommittedBlocks{});
         AZB_RETURN_IF_ERROR(journal_.apply(b).status());
     }
-    AZB_RETURN_IF_ERROR(journal_.put_committed_blocks(path, CommittedBlocks{}));
     UploadOutcome outcome;
     outcome.kind = UploadOutcome::Kind::kDone;
     return outcome;

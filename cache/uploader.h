@@ -35,7 +35,7 @@ struct UploadOutcome {
 
 class Uploader {
 public:
-    static constexpr int kStageThreads = 4;
+    static constexpr int kStageThreads = 8;  // blocks of one file staged in parallel
 
     Uploader(BlobStore& store, Journal& journal, MetadataIndex& index,
              std::function<int64_t()> clock_ns)

@@ -49,10 +49,11 @@ Result<std::optional<EntryRecord>> FilesystemImpl::existing(const std::string& p
     if (j && j->kind == JournalKind::kDelete) return std::optional<EntryRecord>();
     if (j) return index_->get(path);
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> indexed, index_->get(path));
+    std::optional<DirListing> listing;
     if (!indexed) {
         int64_t t = now();
         if (negatives_.contains(path, t)) return std::optional<EntryRecord>();
-        AZB_ASSIGN_OR_RETURN(std::optional<DirListing> listing, index_->listing(NameMapping::parent_of(path)));
+        AZB_ASSIGN_OR_RETURN(listing, index_->listing(NameMapping::parent_of(path)));
         if (listing && fresh(listing->validated_at_ns, options_.dir_ttl_s, t)) {
             return std::optional<EntryRecord>();  // a listed child always has its entry
         }
@@ -60,6 +61,11 @@ Result<std::optional<EntryRecord>> FilesystemImpl::existing(const std::string& p
     Result<EntryRecord> r = current_record(path);
     if (r.is_ok()) return std::optional<EntryRecord>(*r);
     if (r.status().code() == Code::kNotFound) return std::optional<EntryRecord>();
+    if (is_offline_error(r.status()) && listing) {
+        // Offline: the last listing of the parent did not have the name (else it had an entry).
+        offline_.served(path, r.status());
+        return std::optional<EntryRecord>();
+    }
     return r.status();
 }
 
@@ -173,9 +179,9 @@ Status FilesystemImpl::wait_for_room(uint64_t incoming_bytes) {
                         "the cache holds " + std::to_string(dirty) + " bytes of data not yet "
                         "uploaded (limit " + std::to_string(options_.dirty_limit_bytes) +
                         ") and uploads made no progress for " +
-                        std::to_string(static_cast<int>(options_.backpressure_wait_s)) + " s (" +
-                        std::to_string(st.failures) + " failed upload attempts so far; see the "
-                        "upload errors above)");
+                        std::to_string(static_cast<int>(options_.backpressure_wait_s)) +
+                        " s (the store is failing or too slow; upload errors are logged as "
+                        "they end, " + std::to_string(st.failures) + " so far)");
             spdlog::error("write refused: {}", full.message());
             return full;
         }
@@ -239,6 +245,16 @@ void FilesystemImpl::on_commit(const CommitEvent& e) {
                       e.old_etag == r.underlay_etag && r.underlay_size == r.base_size;
     Status st = same_bytes ? gate_.rebase(e.file_id, e.old_etag, e.new_etag)
                            : gate_.switch_to(e.file_id, e.old_etag, e.new_etag);
+    // Open handles of the file follow this mount's own commit (a write through them is not a
+    // change by another writer).
+    if (std::optional<uint64_t> ino = inodes_.find(e.path)) {
+        std::lock_guard lock(handles_mu_);
+        for (auto& [fh, h] : files_) {
+            if (h->ino != *ino) continue;
+            std::lock_guard hl(h->mu);
+            if (h->version.etag == e.old_etag) h->version.etag = e.new_etag;
+        }
+    }
     if (st.is_ok() && r.type != EntryType::kDirectory) st = cache_committed_blocks(e, same_bytes);
     if (!st.is_ok()) spdlog::warn("after the upload of {}: cached blocks dropped: {}", e.path, st.to_string());
 }

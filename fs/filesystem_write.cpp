@@ -112,6 +112,19 @@ Result<uint64_t> FilesystemImpl::write(uint64_t ino, uint64_t fh, uint64_t offse
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
     if (!state) return Status(Code::kNotFound, path + " was removed");
     LocalState& s = *state;
+    if (!s.journaled) {
+        // Close-to-open: the first change through a handle starts from the version it opened.
+        // If another writer replaced it since, writing over the new version would overwrite
+        // that writer: refuse (reopen to write on the new version).
+        std::lock_guard hl(h->mu);
+        if (!h->version.etag.empty() && h->version.etag != s.entry.etag) {
+            Status stale(Code::kPreconditionFailed,
+                         "blob of " + path + " was replaced by another writer since it was opened "
+                         "(ETag " + h->version.etag + ", now " + s.entry.etag + "); reopen the file");
+            spdlog::warn("write refused: {}", stale.message());
+            return stale;
+        }
+    }
     if (h->append) offset = s.record.size;
     uint64_t end = offset + data.size();
     if (end > kMaxFileSize) return Status(Code::kTooLarge, path + ": file size over 50,000 blocks");

@@ -22,7 +22,7 @@ Defaults and why:
   users in (needs user_allow_other in /etc/fuse.conf when not root).
 Writes (DESIGN §5): every write() lands in the cache's journal (LMDB) before it returns, so it
   survives a crash of azblobfs. close() queues the upload, which starts --upload-delay (1 s)
-  after the file's last change, so rewrites coalesce; --upload-threads (4) files upload at once.
+  after the file's last change, so rewrites coalesce; --upload-threads (8) files upload at once.
   fsync() waits until the blob is committed in Azure with exactly these bytes (--fsync remote,
   the default) or until the journal is on local disk (--fsync local: survives power loss, the
   upload follows later). Uploads are incremental: a changed file stages only changed blocks.

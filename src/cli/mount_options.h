@@ -44,7 +44,7 @@ struct MountFlags {
     std::string readahead_max = "8M";
     std::string log_file;                   // empty: stderr (-f) or <cache-dir>/azblobfs.log
     double upload_delay = 1;
-    int upload_threads = 4;
+    int upload_threads = 8;
     std::string fsync = "remote";
     double write_wait = 30;
 };
@@ -62,7 +62,7 @@ struct MountSettings {
     std::string account;                   // account name (fsname, status, cache identity)
     FsOptions fs;                          // container, TTLs, ownership, modes, read-ahead, fsync
     double upload_delay_s = 1;
-    int upload_threads = 4;
+    int upload_threads = 8;
 };
 
 // "512M", "2G", "1048576", "64K", "1T", also with "B"/"iB" ("2GiB"); binary multiples.

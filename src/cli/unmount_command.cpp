@@ -77,10 +77,14 @@ bool wait_for_exit(pid_t pid, int wait_seconds, CommandIo io, const std::string&
     auto deadline = start + std::chrono::seconds(wait_seconds);
     bool told = false;
     std::string last_progress;
+    auto next_progress = start;
     while (is_azblobfs_process(pid)) {
-        if (auto progress = read_progress_file(run_dir, mp); progress && *progress != last_progress) {
-            io.err << "azblobfs: " << *progress << std::endl;
-            last_progress = *progress;
+        if (clock::now() >= next_progress) {
+            if (auto progress = read_progress_file(run_dir, mp); progress && *progress != last_progress) {
+                io.err << "azblobfs: " << *progress << std::endl;
+                last_progress = *progress;
+            }
+            next_progress = clock::now() + std::chrono::seconds(2);
         }
         if (wait_seconds > 0 && clock::now() >= deadline) return false;
         if (!told && clock::now() - start > std::chrono::seconds(1)) {
