@@ -180,6 +180,7 @@ private:
     Status remove_local(const std::string& path, const EntryRecord& entry,
                         const std::optional<JournalRecord>& record);
     Status keep_parent(const std::string& path);
+    Status start_from_opened_version(FileHandle& h, LocalState* s);
     Status materialize(const std::string& path, LocalState* s, JournalBatch* batch);
     Status rename_file(const std::string& from, const std::string& to);
     Status rename_dir(const std::string& from, const std::string& to);

@@ -112,19 +112,7 @@ Result<uint64_t> FilesystemImpl::write(uint64_t ino, uint64_t fh, uint64_t offse
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
     if (!state) return Status(Code::kNotFound, path + " was removed");
     LocalState& s = *state;
-    if (!s.journaled) {
-        // Close-to-open: the first change through a handle starts from the version it opened.
-        // If another writer replaced it since, writing over the new version would overwrite
-        // that writer: refuse (reopen to write on the new version).
-        std::lock_guard hl(h->mu);
-        if (!h->version.etag.empty() && h->version.etag != s.entry.etag) {
-            Status stale(Code::kPreconditionFailed,
-                         "blob of " + path + " was replaced by another writer since it was opened "
-                         "(ETag " + h->version.etag + ", now " + s.entry.etag + "); reopen the file");
-            spdlog::warn("write refused: {}", stale.message());
-            return stale;
-        }
-    }
+    if (!s.journaled) AZB_RETURN_IF_ERROR(start_from_opened_version(*h, &s));
     if (h->append) offset = s.record.size;
     uint64_t end = offset + data.size();
     if (end > kMaxFileSize) return Status(Code::kTooLarge, path + ": file size over 50,000 blocks");
@@ -149,6 +137,32 @@ Result<uint64_t> FilesystemImpl::write(uint64_t ino, uint64_t fh, uint64_t offse
     h->local = true;
     h->wrote = true;
     return static_cast<uint64_t>(data.size());
+}
+
+// Close-to-open: the first change through a handle starts from the version the handle opened.
+// When another writer replaced it since (a revalidation already shows the new version), the
+// change is based on the opened version anyway, so its commit fails its If-Match and the bytes
+// are kept as a conflict copy instead of silently overwriting the other writer.
+Status FilesystemImpl::start_from_opened_version(FileHandle& h, LocalState* s) {
+    FileVersion opened;
+    {
+        std::lock_guard hl(h.mu);
+        opened = h.version;
+    }
+    if (opened.etag.empty() || opened.etag == s->entry.etag) return Status::ok();
+    spdlog::warn("{} was replaced by another writer since it was opened (ETag {}, now {}); this "
+                 "handle's changes will be kept as a conflict copy",
+                 opened.path, opened.etag, s->entry.etag);
+    AZB_RETURN_IF_ERROR(gate_.switch_to(s->entry.file_id, s->entry.etag, opened.etag));
+    s->entry.etag = opened.etag;
+    s->entry.size = opened.size;
+    s->record.expect_exists = true;
+    s->record.expect_etag = opened.etag;
+    s->record.underlay_etag = opened.etag;
+    s->record.underlay_size = opened.size;
+    s->record.base_size = opened.size;
+    s->record.size = opened.size;
+    return Status::ok();
 }
 
 Result<Attributes> FilesystemImpl::setattr(uint64_t ino, const SetAttrRequest& req) {
