@@ -78,20 +78,27 @@ TEST(CacheEnv, SecondOpenInTheSameProcessFailsAndCloseReleasesTheLock) {
     EXPECT_TRUE(third.is_ok()) << third.status().to_string();
 }
 
+// Writes the schema version into meta with plain LMDB (as an older or newer azblobfs would
+// have left it), optionally without the instance id.
+void write_meta_raw(const std::string& dir, const std::string& version, bool drop_instance_id) {
+    auto raw = lmdb::Env::open(dir, MDB_NOTLS, 8, 16 * kMiB);
+    ASSERT_TRUE(raw.is_ok());
+    auto txn = lmdb::WriteTxn::begin(raw->get());
+    ASSERT_TRUE(txn.is_ok());
+    auto meta = txn->open_dbi(keys::kDbMeta, 0);
+    ASSERT_TRUE(meta.is_ok());
+    ASSERT_TRUE(txn->put(*meta, keys::kMetaSchemaVersion, version).is_ok());
+    if (drop_instance_id) {
+        ASSERT_TRUE(txn->del(*meta, keys::kMetaInstanceId).is_ok());
+    }
+    ASSERT_TRUE(txn->commit().is_ok());
+}
+
 TEST(CacheEnv, SchemaVersionMismatchIsAClearError) {
     TempDir tmp("azb-env");
     std::string dir = tmp.path().string();
     ASSERT_TRUE(open_cache_env(dir, 16 * kMiB).is_ok());  // creates version 2, then closes
-    {
-        auto raw = lmdb::Env::open(dir, MDB_NOTLS, 8, 16 * kMiB);
-        ASSERT_TRUE(raw.is_ok());
-        auto txn = lmdb::WriteTxn::begin(raw->get());
-        ASSERT_TRUE(txn.is_ok());
-        auto meta = txn->open_dbi(keys::kDbMeta, 0);
-        ASSERT_TRUE(meta.is_ok());
-        ASSERT_TRUE(txn->put(*meta, keys::kMetaSchemaVersion, keys::encode_u32_be(99)).is_ok());
-        ASSERT_TRUE(txn->commit().is_ok());
-    }
+    write_meta_raw(dir, keys::encode_u32_be(99), /*drop_instance_id=*/false);
     auto env = open_cache_env(dir, 16 * kMiB);
     ASSERT_FALSE(env.is_ok());
     EXPECT_EQ(env.status().code(), Code::kInvalidArgument);
@@ -113,17 +120,7 @@ TEST(CacheEnv, AVersionOneCacheIsUpgradedInPlaceKeepingItsIndex) {
         ASSERT_TRUE(env.is_ok());
         ASSERT_TRUE(make_metadata_index(*env)->put("kept", EntryRecord{}).is_ok());
     }
-    {
-        auto raw = lmdb::Env::open(dir, MDB_NOTLS, 8, 16 * kMiB);
-        ASSERT_TRUE(raw.is_ok());
-        auto txn = lmdb::WriteTxn::begin(raw->get());
-        ASSERT_TRUE(txn.is_ok());
-        auto meta = txn->open_dbi(keys::kDbMeta, 0);
-        ASSERT_TRUE(meta.is_ok());
-        ASSERT_TRUE(txn->put(*meta, keys::kMetaSchemaVersion, keys::encode_u32_be(1)).is_ok());
-        ASSERT_TRUE(txn->del(*meta, keys::kMetaInstanceId).is_ok());
-        ASSERT_TRUE(txn->commit().is_ok());
-    }
+    write_meta_raw(dir, keys::encode_u32_be(1), /*drop_instance_id=*/true);
     auto env = open_cache_env(dir, 16 * kMiB);
     ASSERT_TRUE(env.is_ok()) << env.status().to_string();
     auto kept = make_metadata_index(*env)->get("kept");

@@ -15,6 +15,9 @@ namespace azblobfs::e2e {
 
 namespace {
 
+
+}  // namespace
+
 // Waits for `pid` until `deadline`; kills it (SIGKILL) past the deadline. Returns the wait status.
 int wait_bounded(pid_t pid, std::chrono::steady_clock::time_point deadline, bool* timed_out) {
     int status = 0;
@@ -31,8 +34,6 @@ int wait_bounded(pid_t pid, std::chrono::steady_clock::time_point deadline, bool
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
 }
-
-}  // namespace
 
 std::string CommandResult::describe() const {
     std::string text = timed_out ? "timed out" : "exit " + std::to_string(exit_code);

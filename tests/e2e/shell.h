@@ -31,4 +31,8 @@ std::string read_local_file(const std::filesystem::path& path);
 // Writes `data` to a local file, replacing it. Returns false on failure.
 bool write_local_file(const std::filesystem::path& path, const std::string& data);
 
+// Waits for child `pid` until `deadline`; past it, kills it (SIGKILL) and sets *timed_out.
+// Returns the wait status (-1 when waitpid fails).
+int wait_bounded(pid_t pid, std::chrono::steady_clock::time_point deadline, bool* timed_out);
+
 }  // namespace azblobfs::e2e

@@ -136,18 +136,8 @@ pid_t spawn_to_file(const std::vector<std::string>& argv, const std::filesystem:
 }
 
 int wait_child(pid_t pid, std::chrono::seconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    int status = 0;
-    while (true) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid) return status;
-        if (r < 0) return -1;
-        if (std::chrono::steady_clock::now() > deadline) {
-            kill(pid, SIGKILL);
-            return waitpid(pid, &status, 0) == pid ? status : -1;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    bool timed_out = false;
+    return wait_bounded(pid, std::chrono::steady_clock::now() + timeout, &timed_out);
 }
 
 std::string describe_difference(const std::string& a, const std::string& b) {
