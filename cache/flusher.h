@@ -10,8 +10,10 @@
 //  - Uploads are incremental: blocks of a kUpload that are not dirty and whose version this
 //    mount committed (Journal::committed_blocks) are referenced again in Put Block List; only
 //    dirty blocks, and the rest of a file whose block list is unknown, are staged. A file of at
-//    most one block is one Put Blob. Block ids are unique per upload (instance id + upload
-//    serial + block index, equal length). At most kMaxBlocks blocks (EFBIG beyond).
+//    most one block is one Put Blob. A file over 16 MiB without a reusable list is staged in
+//    Azure blocks of 16 cache blocks (about 4 MiB), and its later changes re-stage whole groups.
+//    Block ids are unique per upload (instance id + upload serial + index, equal length). At
+//    most kMaxBlocks blocks (EFBIG beyond).
 //  - Every commit is conditional (journal.h). A commit that loses (PreconditionFailed, or
 //    AlreadyExists for a new blob) is a conflict: the local content is committed as
 //    "<blob>.conflict-<UTC yyyymmddThhmmssZ>" (If-None-Match *), a warning names both blobs,

@@ -68,13 +68,15 @@ struct DirtyBlockWrite {
     std::string data;                   // at most BlockCache::kBlockSize bytes
 };
 
-// The committed block list of one version of a blob, as this mount committed it: block i of the
-// version is ids[i] (BlockCache::kBlockSize bytes each but the last). An upload whose underlay is
-// this version references unchanged blocks again instead of staging them.
+// The committed block list of one version of a blob, as this mount committed it: Azure block g
+// of the version is ids[g] and holds cache blocks [g * blocks_per_id, (g + 1) * blocks_per_id)
+// (BlockCache::kBlockSize bytes each but the last of the blob). An upload whose underlay is
+// this version references unchanged Azure blocks again instead of staging them.
 struct CommittedBlocks {
     std::string etag;
     uint64_t size = 0;
     std::vector<std::string> ids;
+    uint64_t blocks_per_id = 1;
 };
 
 struct JournalBatch {

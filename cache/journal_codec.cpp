@@ -77,6 +77,7 @@ std::string encode_committed_blocks(const CommittedBlocks& blocks) {
     w.varint(blocks.size);
     w.varint(blocks.ids.size());
     for (const std::string& id : blocks.ids) w.str(id);
+    w.varint(blocks.blocks_per_id);
     return w.take();
 }
 
@@ -90,6 +91,7 @@ Result<CommittedBlocks> decode_committed_blocks(std::string_view value) {
         ok = r.str(&id);
         out.ids.push_back(std::move(id));
     }
+    if (ok && !r.at_end()) ok = r.varint(&out.blocks_per_id) && out.blocks_per_id > 0;
     if (!ok || !r.at_end()) return corrupt_journal("block list truncated or trailing bytes");
     return out;
 }

@@ -56,7 +56,8 @@
 //    bit1 content_dirty), string path, string container, string blob, string expect_etag,
 //    string underlay_etag, varint underlay_size, varint base_size, varint content_id, varint size, svarint
 //    modified_ns, varint generation, string content_type, varint metadata count and pairs.
-//  - encode_committed_blocks: string etag, varint size, varint count, then count strings.
+//  - encode_committed_blocks: string etag, varint size, varint count, then count strings, then
+//    varint blocks_per_id (absent in lists written before it existed: 1).
 // A different layout must bump kSchemaVersion: open_cache_env refuses other versions, except
 // that version 1 (no journal databases yet) is upgraded in place to 2.
 #pragma once

@@ -19,9 +19,10 @@ namespace {
 
 constexpr uint64_t kB = BlockCache::kBlockSize;
 
+// 8 hex digits (ids of one blob must have equal length; indexes stay below 50,000).
 std::string hex8(uint64_t v) {
-    char buf[9];
-    std::snprintf(buf, sizeof buf, "%08llx", static_cast<unsigned long long>(v));
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%08llx", static_cast<unsigned long long>(v & 0xffffffffULL));
     return buf;
 }
 
@@ -80,21 +81,30 @@ Result<std::string> Uploader::content_block(const JournalRecord& r, uint64_t ind
 }
 
 Status Uploader::stage_blocks(const JournalRecord& r, const std::string& blob,
-                              const std::vector<uint64_t>& indices,
-                              const std::vector<std::string>& ids, UploadOutcome* outcome) {
+                              const std::vector<uint64_t>& groups, const std::vector<std::string>& ids,
+                              uint64_t per_id, UploadOutcome* outcome) {
     std::atomic<size_t> next{0};
     std::atomic<uint64_t> bytes{0};
     std::mutex mu;
     Status first_error = Status::ok();
+    const uint64_t n = block_count(r.size);
+    auto group_bytes = [&](uint64_t g) -> Result<std::string> {
+        std::string data;
+        for (uint64_t i = g * per_id; i < std::min(n, (g + 1) * per_id); ++i) {
+            AZB_ASSIGN_OR_RETURN(std::string block, content_block(r, i));
+            data += block;
+        }
+        return data;
+    };
     auto worker = [&] {
-        for (size_t k = next++; k < indices.size(); k = next++) {
+        for (size_t k = next++; k < groups.size(); k = next++) {
             {
                 std::lock_guard lock(mu);
                 if (!first_error.is_ok()) return;
             }
-            uint64_t i = indices[k];
-            Result<std::string> data = content_block(r, i);
-            Status st = data.is_ok() ? store_.put_block(r.container, blob, ids[i], *data) : data.status();
+            uint64_t g = groups[k];
+            Result<std::string> data = group_bytes(g);
+            Status st = data.is_ok() ? store_.put_block(r.container, blob, ids[g], *data) : data.status();
             if (data.is_ok()) bytes += data->size();
             if (!st.is_ok()) {
                 std::lock_guard lock(mu);
@@ -103,13 +113,13 @@ Status Uploader::stage_blocks(const JournalRecord& r, const std::string& blob,
             }
         }
     };
-    size_t n = std::min<size_t>(kStageThreads, indices.size());
+    size_t threads_n = std::min<size_t>(kStageThreads, groups.size());
     std::vector<std::thread> threads;
-    for (size_t t = 1; t < n; ++t) threads.emplace_back(worker);
-    if (n > 0) worker();
+    for (size_t t = 1; t < threads_n; ++t) threads.emplace_back(worker);
+    if (threads_n > 0) worker();
     for (auto& t : threads) t.join();
     outcome->bytes += bytes.load();
-    outcome->staged += indices.size();
+    outcome->staged += groups.size();
     return first_error;
 }
 
@@ -127,39 +137,49 @@ Result<Uploader::Commit> Uploader::put_content(const std::string& path, const Jo
         commit.last_modified = w.last_modified;
         return commit;
     }
-    uint64_t n = block_count(r.size);
-    if (n > Flusher::kMaxBlocks) {
-        return Status(Code::kTooLarge, "blob " + r.container + "/" + blob + " of " +
-                                           std::to_string(r.size) + " bytes needs over 50,000 blocks");
-    }
-    AZB_ASSIGN_OR_RETURN(std::string upload_id, journal_.new_upload_id());
+    const uint64_t n = block_count(r.size);
     std::optional<CommittedBlocks> known;
     if (reuse && !r.underlay_etag.empty() && r.underlay_etag == r.expect_etag) {
         AZB_ASSIGN_OR_RETURN(known, journal_.committed_blocks(path));
         if (known && known->etag != r.underlay_etag) known.reset();
     }
+    // Azure blocks of one cache block keep incremental commits small; a large file without a
+    // reusable list goes up in groups of kBlocksPerLargeId (fewer, bigger requests).
+    const uint64_t per_id = known ? known->blocks_per_id : n > kLargeFileBlocks ? kBlocksPerLargeId : 1;
+    const uint64_t id_count = (n + per_id - 1) / per_id;
+    if (id_count > Flusher::kMaxBlocks) {
+        return Status(Code::kTooLarge, "blob " + r.container + "/" + blob + " of " +
+                                           std::to_string(r.size) + " bytes needs over 50,000 blocks");
+    }
+    AZB_ASSIGN_OR_RETURN(std::string upload_id, journal_.new_upload_id());
     AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty_list, journal_.block_indices(r.content_id));
     std::set<uint64_t> dirty(dirty_list.begin(), dirty_list.end());
-    std::vector<std::string> ids(n);
+    auto group_length = [per_id](uint64_t size, uint64_t g) {
+        uint64_t start = g * per_id * kB;
+        return start >= size ? 0 : std::min(per_id * kB, size - start);
+    };
+    std::vector<std::string> ids(id_count);
     std::vector<uint64_t> to_stage;
-    for (uint64_t i = 0; i < n; ++i) {
-        bool reusable = known && dirty.count(i) == 0 && i < known->ids.size() &&
-                        std::min((i + 1) * kB, r.size) <= r.underlay_size &&
-                        block_length(known->size, i) == block_length(r.size, i);
+    for (uint64_t g = 0; g < id_count; ++g) {
+        bool clean = true;
+        for (uint64_t i = g * per_id; i < std::min(n, (g + 1) * per_id) && clean; ++i) clean = dirty.count(i) == 0;
+        bool reusable = known && clean && g < known->ids.size() &&
+                        std::min((g + 1) * per_id * kB, r.size) <= r.underlay_size &&
+                        group_length(known->size, g) == group_length(r.size, g);
         if (reusable) {
-            ids[i] = known->ids[i];
+            ids[g] = known->ids[g];
             ++outcome->reused;
         } else {
-            ids[i] = upload_id + hex8(i);
-            to_stage.push_back(i);
+            ids[g] = upload_id + hex8(g);
+            to_stage.push_back(g);
         }
     }
-    AZB_RETURN_IF_ERROR(stage_blocks(r, blob, to_stage, ids, outcome));
+    AZB_RETURN_IF_ERROR(stage_blocks(r, blob, to_stage, ids, per_id, outcome));
     AZB_ASSIGN_OR_RETURN(WriteResult w,
                          store_.put_block_list(r.container, blob, ids, put_options(r, conditions)));
     commit.etag = w.etag;
     commit.last_modified = w.last_modified;
-    commit.blocks = CommittedBlocks{w.etag, r.size, std::move(ids)};
+    commit.blocks = CommittedBlocks{w.etag, r.size, std::move(ids), per_id};
     return commit;
 }
 
@@ -182,7 +202,9 @@ Result<UploadOutcome> Uploader::upload_content(
         if (w.is_ok()) {
             Commit c{w->etag, w->last_modified, {}};
             AZB_ASSIGN_OR_RETURN(auto known, journal_.committed_blocks(path));
-            if (known && known->etag == r.expect_etag) c.blocks = CommittedBlocks{w->etag, known->size, known->ids};
+            if (known && known->etag == r.expect_etag) {
+                c.blocks = CommittedBlocks{w->etag, known->size, known->ids, known->blocks_per_id};
+            }
             commit = std::move(c);
         } else {
             commit = w.status();

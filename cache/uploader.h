@@ -36,6 +36,10 @@ struct UploadOutcome {
 class Uploader {
 public:
     static constexpr int kStageThreads = 8;  // blocks of one file staged in parallel
+    // A file of more cache blocks than this (16 MiB) without a reusable block list is staged in
+    // Azure blocks of kBlocksPerLargeId cache blocks (about 4 MiB).
+    static constexpr uint64_t kLargeFileBlocks = 64;
+    static constexpr uint64_t kBlocksPerLargeId = 16;
 
     Uploader(BlobStore& store, Journal& journal, MetadataIndex& index,
              std::function<int64_t()> clock_ns)
@@ -60,9 +64,10 @@ private:
     Result<Commit> put_content(const std::string& path, const JournalRecord& r,
                                const std::string& blob, const Conditions& conditions,
                                bool reuse, UploadOutcome* outcome);
+    // Stages Azure blocks `groups` (group g = cache blocks [g * per_id, (g + 1) * per_id)).
     Status stage_blocks(const JournalRecord& r, const std::string& blob,
-                        const std::vector<uint64_t>& indices, const std::vector<std::string>& ids,
-                        UploadOutcome* outcome);
+                        const std::vector<uint64_t>& groups, const std::vector<std::string>& ids,
+                        uint64_t per_id, UploadOutcome* outcome);
     Result<UploadOutcome> upload_content(const std::string& path, const JournalRecord& r,
                                          const std::function<void(const CommitEvent&)>& listener);
     Result<UploadOutcome> upload_delete(const std::string& path, const JournalRecord& r);

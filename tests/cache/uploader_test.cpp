@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "blob/memory_blob_store.h"
+#include "cache/block_cache.h"
 #include "cache/metadata_index.h"
 #include "cache_test_util.h"
 
@@ -83,6 +84,55 @@ TEST_F(UploaderTest, AnotherWritersBlobMakesAConflictCopyOfTheLocalBytes) {
     EXPECT_EQ(store_->read("data", outcome->conflict_blob, 0, 0)->data, "mine!");
     EXPECT_FALSE(journal_->get("f")->has_value());
     EXPECT_FALSE(index_->get("f")->has_value());  // the store's version shows from now on
+}
+
+TEST_F(UploaderTest, ALargeNewFileGoesUpInGroupsAndAChangeRestagesOnlyItsGroup) {
+    constexpr uint64_t kB = BlockCache::kBlockSize;
+    const uint64_t blocks = Uploader::kLargeFileBlocks + 6;
+    std::string content;
+    for (uint64_t i = 0; i < blocks; ++i) content += std::string(kB, static_cast<char>('a' + i % 26));
+    content.resize(content.size() - 100);
+    JournalRecord r;
+    r.container = "data";
+    r.blob = "f";
+    r.content_id = 77;
+    r.size = content.size();
+    r.content_dirty = true;
+    r.metadata = {{"mtime", "2026-11-23T10:00:00.000000001Z"}};
+    JournalBatch b;
+    b.put_records.emplace_back("f", r);
+    for (uint64_t i = 0; i < blocks; ++i) b.put_blocks.push_back({77, i, content.substr(i * kB, kB)});
+    b.put_entries.emplace_back("f", EntryRecord{});
+    ASSERT_TRUE(journal_->apply(b).is_ok());
+
+    auto first = upload();
+    ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+    const uint64_t groups = (blocks + Uploader::kBlocksPerLargeId - 1) / Uploader::kBlocksPerLargeId;
+    EXPECT_EQ(first->staged, groups);
+    auto props = store_->get_properties("data", "f");
+    ASSERT_TRUE(props.is_ok());
+    EXPECT_EQ(store_->read("data", "f", 0, 0)->data, content);
+
+    // Change one cache block in the middle: only its group is staged again.
+    const uint64_t changed = Uploader::kBlocksPerLargeId + 3;
+    std::string block(kB, 'Z');
+    content.replace(changed * kB, kB, block);
+    JournalRecord again = r;
+    again.content_id = 78;
+    again.expect_exists = true;
+    again.expect_etag = props->etag;
+    again.underlay_etag = props->etag;
+    again.underlay_size = again.base_size = r.size;
+    again.metadata["mtime"] = "2026-11-23T10:00:01.000000001Z";
+    JournalBatch c;
+    c.put_records.emplace_back("f", again);
+    c.put_blocks.push_back({78, changed, block});
+    ASSERT_TRUE(journal_->apply(c).is_ok());
+    auto second = upload();
+    ASSERT_TRUE(second.is_ok()) << second.status().to_string();
+    EXPECT_EQ(second->staged, 1u);
+    EXPECT_EQ(second->reused, groups - 1);
+    EXPECT_EQ(store_->read("data", "f", 0, 0)->data, content);
 }
 
 }  // namespace
