@@ -36,7 +36,9 @@ protected:
         r.metadata = {{"mtime", "2026-11-23T10:00:00.123456789Z"}};
         JournalBatch b;
         b.put_records.emplace_back("f", r);
-        b.put_blocks.push_back({77, 0, bytes});
+        for (uint64_t i = 0; i * BlockCache::kBlockSize < bytes.size(); ++i) {
+            b.put_blocks.push_back({77, i, bytes.substr(i * BlockCache::kBlockSize, BlockCache::kBlockSize)});
+        }
         b.put_entries.emplace_back("f", EntryRecord{});
         EXPECT_TRUE(journal_->apply(b).is_ok());
         return r;
@@ -92,18 +94,7 @@ TEST_F(UploaderTest, ALargeNewFileGoesUpInGroupsAndAChangeRestagesOnlyItsGroup) 
     std::string content;
     for (uint64_t i = 0; i < blocks; ++i) content += std::string(kB, static_cast<char>('a' + i % 26));
     content.resize(content.size() - 100);
-    JournalRecord r;
-    r.container = "data";
-    r.blob = "f";
-    r.content_id = 77;
-    r.size = content.size();
-    r.content_dirty = true;
-    r.metadata = {{"mtime", "2026-11-23T10:00:00.000000001Z"}};
-    JournalBatch b;
-    b.put_records.emplace_back("f", r);
-    for (uint64_t i = 0; i < blocks; ++i) b.put_blocks.push_back({77, i, content.substr(i * kB, kB)});
-    b.put_entries.emplace_back("f", EntryRecord{});
-    ASSERT_TRUE(journal_->apply(b).is_ok());
+    JournalRecord r = journal_new_file(content);
 
     auto first = upload();
     ASSERT_TRUE(first.is_ok()) << first.status().to_string();
