@@ -11,7 +11,24 @@ namespace {
 
 constexpr uint64_t kBlock = BlockCache::kBlockSize;
 
-using UploadSemantics = WriteFixture;
+class UploadSemantics : public WriteFixture {
+protected:
+    // Closes a handle whose fsync lost the race (its flush may report the conflict again).
+    void close_after_conflict(const OpenFile& f) {
+        (void)fs().flush(f.ino, f.fh);
+        fs().release(f.ino, f.fh);
+    }
+    // The blob holds the other writer's "theirs"; exactly one "<name>.conflict-*" blob holds `mine`.
+    void expect_theirs_and_one_conflict_copy(const std::string& name, const std::string& mine) {
+        EXPECT_EQ(blob(name), "theirs");
+        ListOptions lo;
+        lo.prefix = name + ".conflict-";
+        Result<ListAll> copies = memory_->list_all(kModelContainer, lo);
+        ASSERT_TRUE(copies.is_ok());
+        ASSERT_EQ(copies->blobs.size(), 1u);
+        EXPECT_EQ(blob(copies->blobs[0].name), mine);
+    }
+};
 
 TEST_F(UploadSemantics, FsyncPutsExactlyTheBytesInTheStore) {
     std::string data = seeded_bytes(3, 3 * kBlock + 17);
@@ -69,15 +86,8 @@ TEST_F(UploadSemantics, ADirtyFileLosesTheRaceAtFsync) {
     ASSERT_TRUE(memory_->put_blob(kModelContainer, "doc", "theirs", PutOptions{}).is_ok());
     Status st = fs().fsync(f.ino, f.fh);
     EXPECT_EQ(st.code(), Code::kPreconditionFailed) << st.to_string();
-    (void)fs().flush(f.ino, f.fh);
-    fs().release(f.ino, f.fh);
-    EXPECT_EQ(blob("doc"), "theirs");
-    ListOptions lo;
-    lo.prefix = "doc.conflict-";
-    Result<ListAll> copies = memory_->list_all(kModelContainer, lo);
-    ASSERT_TRUE(copies.is_ok());
-    ASSERT_EQ(copies->blobs.size(), 1u);
-    EXPECT_EQ(blob(copies->blobs[0].name), "MINE v1");
+    close_after_conflict(f);
+    expect_theirs_and_one_conflict_copy("doc", "MINE v1");
     stack_->advance_ms(3000);
     EXPECT_EQ(read_all("doc"), "theirs");
 }
@@ -93,15 +103,8 @@ TEST_F(UploadSemantics, ALostRaceKeepsTheLocalBytesAsAConflictCopy) {
     write(f, 0, "MINE");
     Status st = fs().fsync(f.ino, f.fh);
     EXPECT_EQ(st.code(), Code::kPreconditionFailed) << st.to_string();
-    (void)fs().flush(f.ino, f.fh);
-    fs().release(f.ino, f.fh);
-    EXPECT_EQ(blob("doc"), "theirs");
-    ListOptions lo;
-    lo.prefix = "doc.conflict-";
-    Result<ListAll> copies = memory_->list_all(kModelContainer, lo);
-    ASSERT_TRUE(copies.is_ok());
-    ASSERT_EQ(copies->blobs.size(), 1u);
-    EXPECT_EQ(blob(copies->blobs[0].name), "MINE v1");
+    close_after_conflict(f);
+    expect_theirs_and_one_conflict_copy("doc", "MINE v1");
 }
 
 }  // namespace
