@@ -51,22 +51,7 @@ mkdir -p "$work/logs" "$work/mnt" "$work/cache" "$work/res" "$work/lists"
 # shellcheck source=bench/mount_bench_lib.sh
 source "$here/mount_bench_lib.sh"
 
-on_exit() {
-    local rc=$?
-    set +e
-    cleanup_all
-    if awk -v top="$work/" 'index($2, top) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
-        echo "mount_bench: something is still mounted under $work; not deleting it" >&2
-    elif [[ "${KEEP_WORK:-0}" == 1 || $rc != 0 ]]; then
-        echo "mount_bench: work directory (logs) kept in $work" >&2
-    else
-        rm -rf "$work"
-    fi
-    exit "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+install_exit_trap mount_bench
 
 # --- data set and peers ---------------------------------------------------------------------
 load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"

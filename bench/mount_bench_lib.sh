@@ -156,3 +156,28 @@ cleanup_all() {
     if [[ -n "${azurite_pid:-}" ]]; then stop_process "$azurite_pid"; fi
     return 0
 }
+
+# Exit trap of a benchmark script: cleans up, then deletes $work unless something is still
+# mounted under it, KEEP_WORK=1, the script failed, or `keep_also` (a file) is non-empty.
+#   install_exit_trap NAME [KEEP_ALSO_FILE]
+install_exit_trap() {
+    bench_name="$1"
+    bench_keep_also="${2:-}"
+    trap finish_work EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+finish_work() {
+    local rc=$?
+    set +e
+    cleanup_all
+    if awk -v top="$work/" 'index($2, top) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+        echo "$bench_name: something is still mounted under $work; not deleting it" >&2
+    elif [[ "${KEEP_WORK:-0}" == 1 || $rc != 0 || ( -n "$bench_keep_also" && -s "$bench_keep_also" ) ]]; then
+        echo "$bench_name: work directory (logs) kept in $work" >&2
+    else
+        rm -rf "$work"
+    fi
+    exit "$rc"
+}

@@ -49,22 +49,7 @@ source "$here/mount_bench_lib.sh"
 # shellcheck source=bench/write_bench_lib.sh
 source "$here/write_bench_lib.sh"
 
-on_exit() {
-    local rc=$?
-    set +e
-    cleanup_all
-    if awk -v top="$work/" 'index($2, top) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
-        echo "write_bench: something is still mounted under $work; not deleting it" >&2
-    elif [[ "${KEEP_WORK:-0}" == 1 || $rc != 0 || -s "$work/failures.md" ]]; then
-        echo "write_bench: work directory (logs) kept in $work" >&2
-    else
-        rm -rf "$work"
-    fi
-    exit "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+install_exit_trap write_bench "$work/failures.md"
 
 # --- inputs, made once (untimed) --------------------------------------------------------------
 load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
