@@ -16,7 +16,7 @@
 namespace azblobfs {
 namespace {
 
-constexpr unsigned int kMaxDbs = 8;  // the seven of key_schema.h plus room for the sidecar index
+constexpr unsigned int kMaxDbs = 10;  // the eight of key_schema.h plus room for the sidecar index
 constexpr const char* kLockFile = "azblobfs.lock";
 
 Status make_private_dir(const std::string& dir) {
@@ -58,11 +58,13 @@ Status check_schema(lmdb::WriteTxn& txn, const CacheDbis& dbis) {
         return txn.put(dbis.meta, keys::kMetaNextFileId, keys::encode_u64_be(1));
     }
     auto version = keys::decode_u32_be(*stored);
-    if (version == keys::kUpgradableSchemaVersion) {
-        // Version 1 lacked the journal databases (now created empty) and the instance id.
+    if (version && *version >= keys::kOldestUpgradableSchemaVersion && *version < keys::kSchemaVersion) {
+        // Version 1 lacked the journal databases and the instance id; version 2 lacked the
+        // sources database. The missing databases are created empty, which is what they hold
+        // for records of the older formats (journal format 1 has no source_path).
+        if (*version == 1) AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaInstanceId, random_instance_id()));
         AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaSchemaVersion,
                                     keys::encode_u32_be(keys::kSchemaVersion)));
-        AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaInstanceId, random_instance_id()));
         version = keys::kSchemaVersion;
     }
     if (version != keys::kSchemaVersion) {
@@ -89,6 +91,7 @@ Result<CacheDbis> open_dbis(MDB_env* env) {
     AZB_ASSIGN_OR_RETURN(dbis.journal, txn.open_dbi(keys::kDbJournal, MDB_CREATE));
     AZB_ASSIGN_OR_RETURN(dbis.dirty, txn.open_dbi(keys::kDbDirty, MDB_CREATE));
     AZB_ASSIGN_OR_RETURN(dbis.blocklists, txn.open_dbi(keys::kDbBlockLists, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.sources, txn.open_dbi(keys::kDbSources, MDB_CREATE));
     AZB_RETURN_IF_ERROR(check_schema(txn, dbis));
     AZB_RETURN_IF_ERROR(txn.commit());
     return dbis;

@@ -13,6 +13,7 @@ namespace {
 constexpr int64_t kNs = 1000000000LL;
 constexpr int64_t kFirstBackoffNs = 1 * kNs;
 constexpr int64_t kMaxBackoffNs = 60 * kNs;
+constexpr int kMaxSourceChain = 64;
 
 int64_t system_now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -78,32 +79,51 @@ public:
         cv_.notify_one();
     }
 
-    // Uploads `path` now in this thread; the outcome is recorded in the stats.
-    Status upload_now(const std::string& path) {
+    // Uploads `path` now in this thread; the outcome is recorded in the stats. A path whose blob
+    // is the source of other records uploads those first (they form no cycle, journal.h; `depth`
+    // bounds the chain all the same).
+    Status upload_now(const std::string& path, int depth = 0) {
         Status result = Status::ok();
+        std::vector<std::string> first;
         {
             auto path_lock = locks_->lock(path);
             Result<UploadOutcome> outcome = uploader_->upload(path, listener());
             result = record(path, outcome);
+            if (outcome.is_ok()) first = outcome->waits_for;
         }
         progress_cv_.notify_all();
-        return result;
+        if (first.empty()) return result;
+        if (depth >= kMaxSourceChain) {
+            spdlog::error("upload of {} waits for a chain of over {} renamed blobs; retried later",
+                          path, kMaxSourceChain);
+            return result;
+        }
+        Status failed = Status::ok();  // a dependent's failure is reported, after the retry
+        for (const std::string& dependent : first) {
+            Status st = upload_now(dependent, depth + 1);
+            if (!st.is_ok() && failed.is_ok()) failed = st;
+        }
+        Status again = upload_now(path, depth + 1);
+        return failed.is_ok() ? again : failed;
     }
 
     // Passes over the journal until it is empty or a pass changes nothing (a directory's
     // tombstone waits for the changes below it, which come later in key order).
+    // A conflict is reported even when a later pass succeeds; other failures only when the last
+    // pass still had them (a tombstone that waited in one pass goes in the next).
     Status flush_all() {
-        Status first = Status::ok();
+        Status conflict = Status::ok();
         for (;;) {
             auto records = journal_->records();
             if (!records.is_ok()) return records.status();
-            if (records->empty()) return Status::ok();
-            first = Status::ok();
+            if (records->empty()) return conflict;
+            Status first = Status::ok();
             for (const auto& [path, r] : *records) {
                 Status st = upload_now(path);
+                if (st.code() == Code::kPreconditionFailed && conflict.is_ok()) conflict = st;
                 if (!st.is_ok() && first.is_ok()) first = st;
             }
-            if (journal_->stats().records >= records->size()) return first;
+            if (journal_->stats().records >= records->size()) return first.is_ok() ? conflict : first;
         }
     }
 
@@ -198,13 +218,26 @@ private:
         reused_ += outcome->reused;
         if (outcome->kind == UploadOutcome::Kind::kNothing) return Status::ok();
         if (outcome->kind == UploadOutcome::Kind::kWaiting) {
-            return Status(Code::kUnavailable, path + " waits for the changes below it");
+            return Status(Code::kUnavailable, path + (outcome->waits_for.empty()
+                                                          ? " waits for the changes below it"
+                                                          : " waits for the uploads that copy its blob"));
+        }
+        if (!outcome->released.empty()) {
+            std::lock_guard lock(mu_);  // the source's own upload may go now
+            auto it = due_.find(outcome->released);
+            if (it != due_.end()) it->second = 0;
+            backoff_.erase(outcome->released);
+            cv_.notify_one();
         }
         ++uploads_;
         if (outcome->kind == UploadOutcome::Kind::kConflict) {
             ++conflict_count_;
             std::lock_guard lock(mu_);
             conflicts_[path] = outcome->conflict_blob;
+            if (outcome->conflict_blob.empty()) {
+                return Status(Code::kPreconditionFailed,
+                              path + " was not committed: another writer changed the blob it came from");
+            }
             return Status(Code::kPreconditionFailed,
                           path + " was changed by another writer; the local version is kept as " +
                               outcome->conflict_blob);

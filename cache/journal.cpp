@@ -58,6 +58,13 @@ public:
         return out;
     }
 
+    Result<std::vector<std::string>> dependents(const std::string& path) override {
+        AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
+        AZB_ASSIGN_OR_RETURN(auto value, txn.get(dbis().sources, keys::entry_key(path)));
+        if (!value) return std::vector<std::string>();
+        return keys::decode_paths(*value);
+    }
+
     Result<std::vector<EntryRecord>> apply(const JournalBatch& batch) override;
 
     Result<uint64_t> allocate_content_id() override {
@@ -131,6 +138,22 @@ private:
         return freed;
     }
 
+    // Adds (add) or removes `dependent` in the sources row of `source` (no-op for "").
+    Status link_source(lmdb::WriteTxn& txn, const std::string& source, const std::string& dependent,
+                       bool add) {
+        if (source.empty()) return Status::ok();
+        std::string key = keys::entry_key(source);
+        AZB_ASSIGN_OR_RETURN(auto value, txn.get(dbis().sources, key));
+        std::vector<std::string> paths;
+        if (value) {
+            AZB_ASSIGN_OR_RETURN(paths, keys::decode_paths(*value));
+        }
+        std::erase(paths, dependent);
+        if (add) paths.push_back(dependent);
+        if (paths.empty()) return txn.del(dbis().sources, key).status();
+        return txn.put(dbis().sources, key, keys::encode_paths(paths));
+    }
+
     Status apply_records(lmdb::WriteTxn& txn, const JournalBatch& batch, int64_t* record_delta,
                          int64_t* byte_delta);
     Status apply_blocks(lmdb::WriteTxn& txn, const JournalBatch& batch, int64_t* byte_delta);
@@ -150,6 +173,7 @@ Status LmdbJournal::apply_records(lmdb::WriteTxn& txn, const JournalBatch& batch
         AZB_ASSIGN_OR_RETURN(auto old, read_record(txn, path));
         if (!old) continue;
         AZB_RETURN_IF_ERROR(txn.del(dbis().journal, keys::entry_key(path)).status());
+        AZB_RETURN_IF_ERROR(link_source(txn, old->source_path, path, false));
         --*record_delta;
         if (old->content_id != 0 && kept_contents.count(old->content_id) == 0) {
             AZB_ASSIGN_OR_RETURN(uint64_t freed, drop_blocks(txn, old->content_id, 0));
@@ -157,8 +181,10 @@ Status LmdbJournal::apply_records(lmdb::WriteTxn& txn, const JournalBatch& batch
         }
     }
     for (const auto& [path, rec] : batch.put_records) {
-        AZB_ASSIGN_OR_RETURN(auto old, txn.get(dbis().journal, keys::entry_key(path)));
+        AZB_ASSIGN_OR_RETURN(auto old, read_record(txn, path));
         if (!old) ++*record_delta;
+        if (old) AZB_RETURN_IF_ERROR(link_source(txn, old->source_path, path, false));
+        AZB_RETURN_IF_ERROR(link_source(txn, rec.source_path, path, true));
         AZB_RETURN_IF_ERROR(txn.put(dbis().journal, keys::entry_key(path), keys::encode_journal(rec, path)));
     }
     return Status::ok();

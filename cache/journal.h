@@ -8,6 +8,11 @@
 //    is one (shorter blocks are padded with zeros), else bytes [i*B, min((i+1)*B, underlay_size,
 //    size)) of the blob's version `underlay_etag`, zero-padded to the block's length. With an
 //    empty underlay_etag non-dirty blocks are zeros. B is BlockCache::kBlockSize.
+//    The underlay is a version of the record's own blob, or, when source_path is set (a rename
+//    moved the content), of blob source_blob in the same container, the blob of source_path.
+//  - A path that is the source_path of other records (its dependents) keeps its blob until
+//    they are committed: its own record, whatever its kind, is not uploaded before then. The
+//    filesystem keeps these dependencies acyclic (a rename onto a source copies the bytes).
 //  - kDelete: the blob must not exist.
 // The commit condition is the remote state the local change started from: If-Match
 // expect_etag when expect_exists (unconditional when expect_etag is empty, e.g. a "dir/" marker
@@ -53,10 +58,13 @@ struct JournalRecord {
     uint64_t content_id = 0;            // keys the dirty blocks; 0 for kDelete
     uint64_t size = 0;
     bool content_dirty = false;         // false: only metadata changed (Set Blob Metadata)
+    bool content_type_set = false;      // content_type was set locally (a copy would not keep it)
     int64_t modified_ns = 0;            // last local change; the upload waits upload_delay
     uint64_t generation = 0;            // bumped by every change of the record
     std::string content_type;
     Metadata metadata;                  // everything the commit stores (mtime, mode, markers)
+    std::string source_path;            // empty: the underlay is this record's own blob
+    std::string source_blob;            // the blob of source_path
 };
 
 // The commit condition of a record (see above): If-Match expect_etag, none, or If-None-Match *.
@@ -114,6 +122,8 @@ public:
     // The dirty block, or nullopt.
     virtual Result<std::optional<std::string>> block(uint64_t content_id, uint64_t index) = 0;
     virtual Result<std::vector<uint64_t>> block_indices(uint64_t content_id) = 0;
+    // The paths of the records whose source_path is `path`, in no particular order.
+    virtual Result<std::vector<std::string>> dependents(const std::string& path) = 0;
     // Applies the batch in one transaction; returns the stored put_entries (file ids set).
     virtual Result<std::vector<EntryRecord>> apply(const JournalBatch& batch) = 0;
     // A fresh id for dirty content (shares the index's never-reused id sequence).

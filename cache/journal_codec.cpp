@@ -5,9 +5,11 @@
 namespace azblobfs::keys {
 namespace {
 
-constexpr uint8_t kJournalFormat = 1;
+constexpr uint8_t kJournalFormat = 2;
+constexpr uint8_t kJournalFormatWithoutSource = 1;
 constexpr uint8_t kFlagExpectExists = 1;
 constexpr uint8_t kFlagContentDirty = 2;
+constexpr uint8_t kFlagContentTypeSet = 4;
 
 Status corrupt_journal(std::string_view what) {
     return Status(Code::kIoError, "cache journal record is corrupt: " + std::string(what));
@@ -23,7 +25,8 @@ std::string encode_journal(const JournalRecord& rec, std::string_view path) {
     w.byte(kJournalFormat);
     w.byte(static_cast<uint8_t>(rec.kind));
     w.byte(static_cast<uint8_t>(rec.type));
-    w.byte((rec.expect_exists ? kFlagExpectExists : 0) | (rec.content_dirty ? kFlagContentDirty : 0));
+    w.byte((rec.expect_exists ? kFlagExpectExists : 0) | (rec.content_dirty ? kFlagContentDirty : 0) |
+           (rec.content_type_set ? kFlagContentTypeSet : 0));
     w.str(path);
     w.str(rec.container);
     w.str(rec.blob);
@@ -41,13 +44,17 @@ std::string encode_journal(const JournalRecord& rec, std::string_view path) {
         w.str(k);
         w.str(v);
     }
+    w.str(rec.source_path);
+    w.str(rec.source_blob);
     return w.take();
 }
 
 Result<DecodedJournal> decode_journal(std::string_view value) {
     Reader r(value);
     uint8_t format = 0, kind = 0, type = 0, flags = 0;
-    if (!r.byte(&format) || format != kJournalFormat) return corrupt_journal("unknown format");
+    if (!r.byte(&format) || (format != kJournalFormat && format != kJournalFormatWithoutSource)) {
+        return corrupt_journal("unknown format");
+    }
     if (!r.byte(&kind) || !valid_kind(kind)) return corrupt_journal("unknown kind");
     if (!r.byte(&type) || !valid_entry_type(type)) return corrupt_journal("unknown type");
     if (!r.byte(&flags)) return corrupt_journal("truncated");
@@ -57,6 +64,7 @@ Result<DecodedJournal> decode_journal(std::string_view value) {
     rec.type = static_cast<EntryType>(type);
     rec.expect_exists = (flags & kFlagExpectExists) != 0;
     rec.content_dirty = (flags & kFlagContentDirty) != 0;
+    rec.content_type_set = (flags & kFlagContentTypeSet) != 0;
     uint64_t count = 0;
     bool ok = r.str(&out.path) && r.str(&rec.container) && r.str(&rec.blob) &&
               r.str(&rec.expect_etag) && r.str(&rec.underlay_etag) && r.varint(&rec.underlay_size) &&
@@ -67,7 +75,29 @@ Result<DecodedJournal> decode_journal(std::string_view value) {
         ok = r.str(&k) && r.str(&v);
         rec.metadata[k] = v;
     }
+    if (ok && format == kJournalFormat) ok = r.str(&rec.source_path) && r.str(&rec.source_blob);
     if (!ok || !r.at_end()) return corrupt_journal("truncated or trailing bytes");
+    return out;
+}
+
+std::string encode_paths(const std::vector<std::string>& paths) {
+    Writer w;
+    w.varint(paths.size());
+    for (const std::string& p : paths) w.str(p);
+    return w.take();
+}
+
+Result<std::vector<std::string>> decode_paths(std::string_view value) {
+    Reader r(value);
+    uint64_t count = 0;
+    bool ok = r.varint(&count);
+    std::vector<std::string> out;
+    for (uint64_t i = 0; ok && i < count; ++i) {
+        std::string p;
+        ok = r.str(&p);
+        out.push_back(std::move(p));
+    }
+    if (!ok || !r.at_end()) return corrupt_journal("source dependents truncated or trailing bytes");
     return out;
 }
 

@@ -19,6 +19,8 @@
 //   journal   entry_key(path)                            encode_journal(record, path)
 //   dirty     content_id (u64 BE) + block index (u64 BE) a dirty block's bytes (Journal)
 //   blocklists entry_key(path)                           encode_committed_blocks(blocks)
+//   sources   entry_key(path)                            encode_paths(dependents): the paths whose
+//                                                        journal record has source_path = path
 //   meta      "instance_id"                              16 random hex characters naming this
 //                                                        cache in block ids (set at creation)
 //             "next_upload"                              u64 BE: the next upload serial
@@ -43,6 +45,8 @@
 //  - dirty keys likewise: one content's dirty blocks are one key range. Content ids come from
 //    the same never-reused sequence as file ids. Every dirty block belongs to exactly one journal
 //    record's content_id (Journal drops the blocks with the record).
+//  - sources mirrors the journal: a path has a row exactly when some record names it as its
+//    source_path, and the row lists exactly those records' paths (Journal::apply keeps it).
 //  - A path with a journal record: its entries record is the local state (journal.h).
 //
 // Value encodings (all integers as noted; "varint" is unsigned LEB128, signed values zigzag):
@@ -52,14 +56,17 @@
 //    that many (string key, string value) pairs, then [string path] when flag bit1 is set.
 //    A string is a varint byte length followed by the bytes. Trailing bytes are an error.
 //    The full path is stored only for hashed keys.
-//  - encode_journal, format 1: u8 format, u8 kind, u8 EntryType, u8 flags (bit0 expect_exists,
-//    bit1 content_dirty), string path, string container, string blob, string expect_etag,
+//  - encode_journal, format 2: u8 format, u8 kind, u8 EntryType, u8 flags (bit0 expect_exists,
+//    bit1 content_dirty, bit2 content_type_set), string path, string container, string blob, string expect_etag,
 //    string underlay_etag, varint underlay_size, varint base_size, varint content_id, varint size, svarint
-//    modified_ns, varint generation, string content_type, varint metadata count and pairs.
+//    modified_ns, varint generation, string content_type, varint metadata count and pairs,
+//    string source_path, string source_blob. Format 1 (schema 2) ends before source_path.
+//  - encode_paths: varint count, then count strings.
 //  - encode_committed_blocks: string etag, varint size, varint count, then count strings, then
 //    varint blocks_per_id (absent in lists written before it existed: 1).
 // A different layout must bump kSchemaVersion: open_cache_env refuses other versions, except
-// that version 1 (no journal databases yet) is upgraded in place to 2.
+// that versions 1 (no journal databases yet) and 2 (no sources database, journal format 1) are
+// upgraded in place to 3.
 #pragma once
 
 #include <cstdint>
@@ -72,8 +79,8 @@
 
 namespace azblobfs::keys {
 
-inline constexpr uint32_t kSchemaVersion = 2;
-inline constexpr uint32_t kUpgradableSchemaVersion = 1;
+inline constexpr uint32_t kSchemaVersion = 3;
+inline constexpr uint32_t kOldestUpgradableSchemaVersion = 1;
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
 inline constexpr std::string_view kMetaNextFileId = "next_file_id";
 inline constexpr std::string_view kMetaListedDirs = "listed_dirs";
@@ -88,6 +95,7 @@ inline constexpr const char* kDbBlocks = "blocks";
 inline constexpr const char* kDbJournal = "journal";
 inline constexpr const char* kDbDirty = "dirty";
 inline constexpr const char* kDbBlockLists = "blocklists";
+inline constexpr const char* kDbSources = "sources";
 
 inline constexpr size_t kMaxKeyBytes = 511;  // LMDB's default mdb_env_get_maxkeysize
 inline constexpr size_t kSha256Bytes = 32;
@@ -152,6 +160,10 @@ struct DecodedJournal {
     JournalRecord record;
 };
 Result<DecodedJournal> decode_journal(std::string_view value);
+
+// sources
+std::string encode_paths(const std::vector<std::string>& paths);
+Result<std::vector<std::string>> decode_paths(std::string_view value);
 
 // blocklists
 std::string encode_committed_blocks(const CommittedBlocks& blocks);

@@ -26,6 +26,7 @@ struct CacheDbis {
     lmdb::Dbi journal;
     lmdb::Dbi dirty;
     lmdb::Dbi blocklists;
+    lmdb::Dbi sources;
 };
 
 class LmdbCacheEnv final : public CacheEnv {

@@ -72,8 +72,9 @@ Result<std::string> Uploader::content_block(const JournalRecord& r, uint64_t ind
         data = std::move(*dirty);
     } else if (!r.underlay_etag.empty() && start < r.underlay_size) {
         uint64_t end = std::min(start + len, r.underlay_size);
+        const std::string& blob = r.source_path.empty() ? r.blob : r.source_blob;
         AZB_ASSIGN_OR_RETURN(ReadResult got,
-                             store_.read(r.container, r.blob, start, end - start, r.underlay_etag));
+                             store_.read(r.container, blob, start, end - start, r.underlay_etag));
         data = std::move(got.data);
     }
     data.resize(len, '\0');
@@ -139,7 +140,7 @@ Result<Uploader::Commit> Uploader::put_content(const std::string& path, const Jo
     }
     const uint64_t n = block_count(r.size);
     std::optional<CommittedBlocks> known;
-    if (reuse && !r.underlay_etag.empty() && r.underlay_etag == r.expect_etag) {
+    if (reuse && r.source_path.empty() && !r.underlay_etag.empty() && r.underlay_etag == r.expect_etag) {
         AZB_ASSIGN_OR_RETURN(known, journal_.committed_blocks(path));
         if (known && known->etag != r.underlay_etag) known.reset();
     }
@@ -187,8 +188,25 @@ Result<UploadOutcome> Uploader::upload(const std::string& path,
                                        const std::function<void(const CommitEvent&)>& listener) {
     AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> r, journal_.get(path));
     if (!r) return UploadOutcome{};
-    if (r->kind == JournalKind::kDelete) return upload_delete(path, *r);
-    return upload_content(path, *r, listener);
+    AZB_ASSIGN_OR_RETURN(std::vector<std::string> dependents, journal_.dependents(path));
+    if (!dependents.empty()) {
+        UploadOutcome waiting;  // the blob must stay until the records copying it are committed
+        waiting.kind = UploadOutcome::Kind::kWaiting;
+        waiting.waits_for = std::move(dependents);
+        return waiting;
+    }
+    Result<UploadOutcome> outcome = r->kind == JournalKind::kDelete ? upload_delete(path, *r)
+                                                                    : upload_content(path, *r, listener);
+    if (outcome.is_ok() && outcome->kind != UploadOutcome::Kind::kWaiting) outcome->released = r->source_path;
+    return outcome;
+}
+
+Result<Uploader::Commit> Uploader::copy_content(const JournalRecord& r, const Conditions& conditions) {
+    CopyOptions copy(conditions);
+    copy.source_if_match = r.underlay_etag;
+    copy.metadata = r.metadata;
+    AZB_ASSIGN_OR_RETURN(WriteResult w, store_.copy_blob(r.container, r.source_blob, r.container, r.blob, copy));
+    return Commit{w.etag, w.last_modified, {}};
 }
 
 Result<UploadOutcome> Uploader::upload_content(
@@ -209,6 +227,11 @@ Result<UploadOutcome> Uploader::upload_content(
         } else {
             commit = w.status();
         }
+    } else if (!r.source_path.empty() && r.size == r.underlay_size && r.size == r.base_size &&
+               !r.content_type_set) {
+        AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty, journal_.block_indices(r.content_id));
+        commit = dirty.empty() ? copy_content(r, conditions)
+                               : put_content(path, r, r.blob, conditions, /*reuse=*/false, &outcome);
     } else {
         commit = put_content(path, r, r.blob, conditions, /*reuse=*/true, &outcome);
     }
@@ -318,6 +341,17 @@ Result<UploadOutcome> Uploader::keep_as_conflict(const std::string& path, const 
     if (!kept.is_ok() && kept.status().code() == Code::kPreconditionFailed) {
         // The underlay itself was replaced: the unchanged bytes are gone from the store. Keep
         // what is local (every dirty block) and say which parts could not be kept.
+        AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty, journal_.block_indices(r.content_id));
+        if (dirty.empty()) {
+            spdlog::warn("{} was not committed to blob {}/{}: the version {} of blob {}/{} it was "
+                         "made from was changed or deleted by another writer ({}); this mount "
+                         "changed none of its bytes, so there is nothing to keep",
+                         path, r.container, r.blob, r.underlay_etag, r.container,
+                         r.source_path.empty() ? r.blob : r.source_blob, cause.to_string());
+            AZB_RETURN_IF_ERROR(forget_local(path));
+            outcome.kind = UploadOutcome::Kind::kConflict;
+            return outcome;
+        }
         spdlog::error("conflict copy {}/{}: the version {} this mount modified no longer exists, so "
                       "bytes this mount did not change are zero in the copy",
                       r.container, name, r.underlay_etag);

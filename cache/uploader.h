@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "blob/blob_store.h"
 #include "cache/journal.h"
@@ -24,10 +25,14 @@ namespace azblobfs {
 struct CommitEvent;
 
 struct UploadOutcome {
-    enum class Kind { kNothing, kDone, kConflict, kWaiting };  // kWaiting: a directory's tombstone
-                                                               // waits for changes below it
+    // kWaiting: a directory's tombstone waits for changes below it, or the path's blob is the
+    // source of records not yet committed (waits_for).
+    enum class Kind { kNothing, kDone, kConflict, kWaiting };
     Kind kind = Kind::kNothing;
-    std::string conflict_blob;         // kConflict: where the local content went
+    std::string conflict_blob;         // kConflict: where the local content went (empty: nothing
+                                       // local was left to keep)
+    std::vector<std::string> waits_for;  // kWaiting: the records that must be committed first
+    std::string released;              // kDone/kConflict: a source path that may wait no more
     uint64_t bytes = 0;                // bytes sent
     uint64_t staged = 0;               // blocks staged
     uint64_t reused = 0;               // committed blocks referenced again
@@ -70,6 +75,8 @@ private:
                         uint64_t per_id, UploadOutcome* outcome);
     Result<UploadOutcome> upload_content(const std::string& path, const JournalRecord& r,
                                          const std::function<void(const CommitEvent&)>& listener);
+    // Commits the content of a record whose bytes are exactly its source's underlay version.
+    Result<Commit> copy_content(const JournalRecord& r, const Conditions& conditions);
     Result<UploadOutcome> upload_delete(const std::string& path, const JournalRecord& r);
     Result<UploadOutcome> keep_as_conflict(const std::string& path, const JournalRecord& r,
                                            const Status& cause, UploadOutcome outcome);

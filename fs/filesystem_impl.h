@@ -184,8 +184,6 @@ private:
     Status materialize(const std::string& path, LocalState* s, JournalBatch* batch);
     Status rename_file(const std::string& from, const std::string& to);
     Status rename_dir(const std::string& from, const std::string& to);
-    Status rename_clean(const std::string& from, const std::string& to, const EntryRecord& src,
-                        const std::optional<LocalState>& dst, const Conditions& target);
     Result<std::optional<EntryRecord>> existing(const std::string& path);
 
     // filesystem_dirs.cpp: listings

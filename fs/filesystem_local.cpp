@@ -139,10 +139,11 @@ Result<std::string> FilesystemImpl::local_block(const std::string& path, const J
         data = std::move(*dirty);
     } else if (!r.underlay_etag.empty() && start < r.underlay_size) {
         BlobLocation loc = names_.locate(path);
+        if (!r.source_path.empty()) loc.blob = r.source_blob;
         uint64_t blob_size = std::max(r.base_size, r.underlay_size);
         FileVersion v{path, loc.container, loc.blob, entry.file_id, r.underlay_etag, blob_size};
         // Cached blocks of the entry's ETag (the underlay) are admitted, e.g. after a remount.
-        if (entry.etag == r.underlay_etag) {
+        if (r.source_path.empty() && entry.etag == r.underlay_etag) {
             AZB_RETURN_IF_ERROR(gate_.switch_to(entry.file_id, entry.etag, entry.etag));
         }
         uint64_t end = std::min(start + len, r.underlay_size);

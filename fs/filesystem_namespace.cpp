@@ -60,6 +60,8 @@ Status FilesystemImpl::remove_local(const std::string& path, const EntryRecord& 
     b.remove_entries.push_back(path);
     b.drop_records.push_back(path);
     JournalRecord del = record ? *record : record_for(path, entry);
+    del.source_path.clear();
+    del.source_blob.clear();
     bool dir = entry.type == EntryType::kDirectory;
     bool remote = dir || (record ? record->expect_exists : true);
     if (remote) {
@@ -141,6 +143,8 @@ Status FilesystemImpl::materialize(const std::string& path, LocalState* s, Journ
     r.underlay_etag.clear();
     r.underlay_size = 0;
     r.base_size = 0;
+    r.source_path.clear();
+    r.source_blob.clear();
     return Status::ok();
 }
 
@@ -180,7 +184,11 @@ Status FilesystemImpl::rename(uint64_t parent, const std::string& name, uint64_t
     return keep_parent(from);
 }
 
-// A file (or symlink) moves to `to`, replacing what is there.
+// A file (or symlink) moves to `to`, replacing what is there. Only the journal changes: the
+// record at `to` takes the content, with the blob `from` had as its source (the upload is a
+// server-side copy when no byte changed), and `from` gets a kDelete, which waits until that copy
+// is committed (DESIGN §5). When `to` is itself the source of pending records, the content is
+// copied into dirty blocks instead, so sources never form a cycle (journal.h).
 Status FilesystemImpl::rename_file(const std::string& from, const std::string& to) {
     auto locks = wb_.locks->lock_pair(from, to);
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> src, local_state(from));
@@ -196,10 +204,21 @@ Status FilesystemImpl::rename_file(const std::string& from, const std::string& t
     } else {
         target.if_none_match_any = true;
     }
-    if (!src->journaled) return rename_clean(from, to, src->entry, dst, target);
     JournalBatch b;
-    AZB_RETURN_IF_ERROR(materialize(from, &*src, &b));
-    JournalRecord moved = src->record;
+    AZB_ASSIGN_OR_RETURN(std::vector<std::string> copying_to, wb_.journal->dependents(to));
+    std::erase(copying_to, from);  // dropped by this very rename
+    JournalRecord& r = src->record;
+    if (!copying_to.empty()) {
+        AZB_RETURN_IF_ERROR(materialize(from, &*src, &b));
+    } else if (!r.underlay_etag.empty() && r.source_path.empty()) {
+        r.source_path = from;
+        r.source_blob = names_.locate(from).blob;
+    }
+    if (r.source_path == to) {  // the content goes back to the blob it came from
+        r.source_path.clear();
+        r.source_blob.clear();
+    }
+    JournalRecord moved = r;
     BlobLocation loc = names_.locate(to);
     moved.container = loc.container;
     moved.blob = loc.blob;
@@ -214,10 +233,12 @@ Status FilesystemImpl::rename_file(const std::string& from, const std::string& t
     b.drop_records = {from, to};
     b.remove_entries = {from, to};
     b.put_records.emplace_back(to, moved);
-    if (src->record.expect_exists) {
-        JournalRecord del = src->record;
+    if (r.expect_exists) {
+        JournalRecord del = r;
         del.kind = JournalKind::kDelete;
         del.content_id = 0;
+        del.source_path.clear();
+        del.source_blob.clear();
         b.put_records.emplace_back(from, del);
     }
     b.put_entries.emplace_back(to, entry);
@@ -225,45 +246,13 @@ Status FilesystemImpl::rename_file(const std::string& from, const std::string& t
     if (dst && dst->entry.type != EntryType::kDirectory) (void)gate_.remove(dst->entry.file_id);
     (void)gate_.remove(src->entry.file_id);
     wb_.flusher->schedule(to);
-    if (src->record.expect_exists) wb_.flusher->schedule(from);
-    return Status::ok();
-}
-
-// A file without local changes: server-side copy, then a conditional delete (DESIGN §5).
-Status FilesystemImpl::rename_clean(const std::string& from, const std::string& to,
-                                    const EntryRecord& src, const std::optional<LocalState>& dst,
-                                    const Conditions& c) {
-    BlobLocation s = names_.locate(from);
-    BlobLocation d = names_.locate(to);
-    Result<WriteResult> copied = store_->copy_blob(s.container, s.blob, d.container, d.blob, c);
-    if (!copied.is_ok()) {
-        spdlog::error("rename of {} to {}: server-side copy failed: {}", from, to, copied.status().to_string());
-        return copied.status();
-    }
-    Conditions same;
-    same.if_match = src.etag;
-    Status deleted = store_->delete_blob(s.container, s.blob, same);
-    if (!deleted.is_ok() && deleted.code() != Code::kNotFound) {
-        spdlog::warn("rename of {} to {}: blob {}/{} copied but not deleted: {}", from, to,
-                     s.container, s.blob, deleted.to_string());
-    }
-    EntryRecord moved = src;
-    moved.file_id = 0;
-    moved.etag = copied->etag;
-    moved.validated_at_ns = now();
-    JournalBatch b;
-    b.drop_records = {to};
-    b.remove_entries = {from, to};
-    b.put_entries.emplace_back(to, moved);
-    AZB_RETURN_IF_ERROR(apply(b).status());
-    (void)gate_.remove(src.file_id);
-    if (dst && dst->entry.type != EntryType::kDirectory) (void)gate_.remove(dst->entry.file_id);
+    if (r.expect_exists) wb_.flusher->schedule(from);
     return Status::ok();
 }
 
 // A directory moves blob by blob: the new directory is made, every child is renamed into it
-// (recursively), and the old directory is removed. Not atomic: a crash part-way leaves both
-// directories, with every file in exactly one of them.
+// (recursively, each a journaled file rename), and the old directory gets a tombstone. All of it
+// is in the journal when rename returns, so it shows at once and a crash resumes it.
 Status FilesystemImpl::rename_dir(const std::string& from, const std::string& to) {
     AZB_ASSIGN_OR_RETURN(DirListing listing, current_listing(from));
     AZB_ASSIGN_OR_RETURN(EntryRecord src, current_record(from));

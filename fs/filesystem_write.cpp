@@ -202,6 +202,20 @@ Result<Attributes> FilesystemImpl::setattr(uint64_t ino, const SetAttrRequest& r
     return getattr(ino);
 }
 
+namespace {
+
+// The status of a change that lost a race (ESTALE); `kept_as` is the conflict blob, if any.
+Status lost_race(const std::string& path, const std::string& kept_as) {
+    if (kept_as.empty()) {
+        return Status(Code::kPreconditionFailed, path + " was not stored: another writer changed the "
+                                                        "blob it was made from, and it held no bytes of this mount");
+    }
+    return Status(Code::kPreconditionFailed, path + " was changed by another writer; this mount's "
+                                                    "version is kept as blob " + kept_as);
+}
+
+}  // namespace
+
 Status FilesystemImpl::flush(uint64_t ino, uint64_t fh) {
     std::shared_ptr<FileHandle> h = file_handle(fh);
     if (!h || !wb_.flusher) return Status::ok();
@@ -212,10 +226,7 @@ Status FilesystemImpl::flush(uint64_t ino, uint64_t fh) {
     }
     if (!wrote) return Status::ok();
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
-    if (auto conflict = wb_.flusher->take_conflict(path)) {
-        return Status(Code::kPreconditionFailed, path + " was changed by another writer; this "
-                                                        "mount's version is kept as blob " + *conflict);
-    }
+    if (auto conflict = wb_.flusher->take_conflict(path)) return lost_race(path, *conflict);
     wb_.flusher->schedule(path);
     return Status::ok();
 }
@@ -225,10 +236,7 @@ Status FilesystemImpl::fsync(uint64_t ino, uint64_t /*fh*/) {
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
     if (options_.fsync == FsyncMode::kLocal) return wb_.journal->sync();
     Status st = wb_.flusher->commit_now(path);
-    if (auto conflict = wb_.flusher->take_conflict(path)) {
-        return Status(Code::kPreconditionFailed, path + " was changed by another writer; this "
-                                                        "mount's version is kept as blob " + *conflict);
-    }
+    if (auto conflict = wb_.flusher->take_conflict(path)) return lost_race(path, *conflict);
     if (!st.is_ok()) spdlog::error("fsync of {}: the upload failed: {}", path, st.to_string());
     return st;
 }
@@ -254,6 +262,7 @@ Status FilesystemImpl::setxattr(uint64_t ino, const std::string& name, const std
         s.record.content_type = value;
         s.entry.content_type = value;
         s.record.content_dirty = true;  // Put Block List re-commits the same blocks with it
+        s.record.content_type_set = true;
     } else {
         std::string key = metadata_key(name);
         bool present = s.record.metadata.count(key) != 0;

@@ -161,9 +161,10 @@ Status AzureBlobStore::delete_blob(const std::string& container, const std::stri
 
 Result<WriteResult> AzureBlobStore::copy_blob(const std::string& src_container, const std::string& src_blob,
                                               const std::string& dst_container, const std::string& dst_blob,
-                                              const Conditions& conditions) {
+                                              const CopyOptions& options) {
     AZB_RETURN_IF_ERROR(validate_names(src_container, src_blob));
     AZB_RETURN_IF_ERROR(validate_names(dst_container, dst_blob));
+    const Conditions& conditions = options.conditions;
     std::string context = "copy_blob " + blob_path(src_container, src_blob) + " to " +
                           blob_path(dst_container, dst_blob);
     const AccountConfig& account = executor_.account();
@@ -172,6 +173,12 @@ Result<WriteResult> AzureBlobStore::copy_blob(const std::string& src_container, 
     AzureRequest request{"PUT", blob_url(account, dst_container, dst_blob), {{"x-ms-copy-source", source}},
                          {}, context, {}};
     add_condition_headers(conditions, request.headers);
+    if (options.source_if_match) request.headers.emplace_back("x-ms-source-if-match", *options.source_if_match);
+    if (options.metadata) {
+        AZB_ASSIGN_OR_RETURN(Metadata normalized,
+                             normalize_metadata(*options.metadata, blob_path(dst_container, dst_blob)));
+        add_metadata_headers(normalized, request.headers);
+    }
     AZB_ASSIGN_OR_RETURN(AzureExchange exchange, executor_.execute(request));
     if (is_success(exchange.response.status)) {
         if (exchange.response.header("x-ms-copy-status") == "pending") {

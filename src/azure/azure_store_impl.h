@@ -40,7 +40,7 @@ public:
                        const Conditions& conditions) override;
     Result<WriteResult> copy_blob(const std::string& src_container, const std::string& src_blob,
                                   const std::string& dst_container, const std::string& dst_blob,
-                                  const Conditions& conditions) override;
+                                  const CopyOptions& options) override;
     Result<WriteResult> set_metadata(const std::string& container, const std::string& blob,
                                      const Metadata& metadata, const Conditions& conditions) override;
     Status set_tier(const std::string& container, const std::string& blob, const std::string& tier) override;

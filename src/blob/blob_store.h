@@ -65,6 +65,16 @@ struct Conditions {
     bool if_none_match_any = false;        // write only if the blob does not exist
 };
 
+// A server-side copy: conditions on the destination, on the source, and the metadata to store.
+struct CopyOptions {
+    Conditions conditions;                     // on the destination
+    std::optional<std::string> source_if_match;  // the source must have this ETag
+    std::optional<Metadata> metadata;          // replaces the source's metadata in the copy
+
+    CopyOptions() = default;
+    CopyOptions(Conditions c) : conditions(std::move(c)) {}  // NOLINT: a Conditions is a CopyOptions
+};
+
 struct PutOptions {
     std::string content_type;             // empty: application/octet-stream
     Metadata metadata;
@@ -118,10 +128,11 @@ public:
     virtual Status delete_blob(const std::string& container, const std::string& blob,
                                const Conditions& conditions = {}) = 0;
 
-    // Server-side copy; returns when the copy is complete. conditions apply to the destination.
+    // Server-side copy; returns when the copy is complete. A source whose ETag is not
+    // options.source_if_match fails with PreconditionFailed, as does a destination condition.
     virtual Result<WriteResult> copy_blob(const std::string& src_container, const std::string& src_blob,
                                           const std::string& dst_container, const std::string& dst_blob,
-                                          const Conditions& conditions = {}) = 0;
+                                          const CopyOptions& options = {}) = 0;
 
     // Replaces all user metadata.
     virtual Result<WriteResult> set_metadata(const std::string& container, const std::string& blob,

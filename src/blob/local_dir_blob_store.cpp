@@ -49,7 +49,7 @@ public:
                        const Conditions& conditions) override;
     Result<WriteResult> copy_blob(const std::string& src_container, const std::string& src_blob,
                                   const std::string& dst_container, const std::string& dst_blob,
-                                  const Conditions& conditions) override;
+                                  const CopyOptions& options) override;
     Result<WriteResult> set_metadata(const std::string& container, const std::string& blob,
                                      const Metadata& metadata, const Conditions& conditions) override;
     Status set_tier(const std::string& container, const std::string& blob, const std::string& tier) override;
@@ -427,7 +427,7 @@ Status LocalDirBlobStore::delete_blob(const std::string& container, const std::s
 
 Result<WriteResult> LocalDirBlobStore::copy_blob(const std::string& src_container, const std::string& src_blob,
                                                  const std::string& dst_container, const std::string& dst_blob,
-                                                 const Conditions& conditions) {
+                                                 const CopyOptions& options) {
     AZB_RETURN_IF_ERROR(validate_names(src_container, src_blob));
     AZB_RETURN_IF_ERROR(validate_names(dst_container, dst_blob));
     std::lock_guard lock(mu_);
@@ -436,14 +436,18 @@ Result<WriteResult> LocalDirBlobStore::copy_blob(const std::string& src_containe
         return Status(Code::kArchived, "copy source " + blob_path(src_container, src_blob) +
                                            " is in the Archive tier");
     }
+    AZB_RETURN_IF_ERROR(check_copy_source(src->props.etag, options, blob_path(src_container, src_blob)));
     AZB_ASSIGN_OR_RETURN(BlobIndex * dst, find_container(dst_container));
     auto it = dst->find(dst_blob);
     AZB_RETURN_IF_ERROR(check_write_conditions(it == dst->end() ? nullptr : &it->second.props.etag,
-                                               conditions, blob_path(dst_container, dst_blob)));
+                                               options.conditions, blob_path(dst_container, dst_blob)));
     // Data files are immutable, so the copy shares the source's bytes through a hard link.
     LocalBlobRecord copy = *src;
     copy.props.name = dst_blob;
     copy.props.tier = "Hot";
+    if (options.metadata) {
+        AZB_ASSIGN_OR_RETURN(copy.props.metadata, normalize_metadata(*options.metadata, blob_path(dst_container, dst_blob)));
+    }
     copy.data_file = new_data_file_name(dst_blob);
     fs::path from = blobs_dir(src_container) / src->data_file;
     fs::path to = blobs_dir(dst_container) / copy.data_file;

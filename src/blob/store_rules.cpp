@@ -37,6 +37,15 @@ Status check_write_conditions(const std::string* current_etag, const Conditions&
     return Status::ok();
 }
 
+Status check_copy_source(const std::string& source_etag, const CopyOptions& options,
+                         const std::string& path) {
+    if (options.source_if_match && *options.source_if_match != source_etag) {
+        return Status(Code::kPreconditionFailed, "copy source " + path + " has ETag " + source_etag +
+                                                     ", not " + *options.source_if_match);
+    }
+    return Status::ok();
+}
+
 Result<ByteRange> clamp_read_range(uint64_t size, uint64_t offset, uint64_t length,
                                    const std::string& path) {
     if (size == 0 && offset == 0) return ByteRange{0, 0};

@@ -42,6 +42,10 @@ Status validate_names(const std::string& container, const std::string& blob);
 Status check_write_conditions(const std::string* current_etag, const Conditions& conditions,
                               const std::string& path);
 
+// The checks of a copy from a source with ETag `source_etag` (see CopyOptions).
+Status check_copy_source(const std::string& source_etag, const CopyOptions& options,
+                         const std::string& path);
+
 struct ByteRange {
     uint64_t offset = 0;
     uint64_t length = 0;

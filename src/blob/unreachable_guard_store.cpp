@@ -63,7 +63,7 @@ public:
     }
     Result<WriteResult> copy_blob(const std::string& sc, const std::string& sb,
                                   const std::string& dc, const std::string& db,
-                                  const Conditions& k) override {
+                                  const CopyOptions& k) override {
         return guarded([&] { return inner_->copy_blob(sc, sb, dc, db, k); });
     }
     Result<WriteResult> set_metadata(const std::string& c, const std::string& b, const Metadata& m,

@@ -81,7 +81,7 @@ TEST(CacheEnv, SecondOpenInTheSameProcessFailsAndCloseReleasesTheLock) {
 // Writes the schema version into meta with plain LMDB (as an older or newer azblobfs would
 // have left it), optionally without the instance id.
 void write_meta_raw(const std::string& dir, const std::string& version, bool drop_instance_id) {
-    auto raw = lmdb::Env::open(dir, MDB_NOTLS, 8, 16 * kMiB);
+    auto raw = lmdb::Env::open(dir, MDB_NOTLS, 10, 16 * kMiB);
     ASSERT_TRUE(raw.is_ok());
     auto txn = lmdb::WriteTxn::begin(raw->get());
     ASSERT_TRUE(txn.is_ok());
@@ -97,7 +97,7 @@ void write_meta_raw(const std::string& dir, const std::string& version, bool dro
 TEST(CacheEnv, SchemaVersionMismatchIsAClearError) {
     TempDir tmp("azb-env");
     std::string dir = tmp.path().string();
-    ASSERT_TRUE(open_cache_env(dir, 16 * kMiB).is_ok());  // creates version 2, then closes
+    ASSERT_TRUE(open_cache_env(dir, 16 * kMiB).is_ok());  // creates the current version, then closes
     write_meta_raw(dir, keys::encode_u32_be(99), /*drop_instance_id=*/false);
     auto env = open_cache_env(dir, 16 * kMiB);
     ASSERT_FALSE(env.is_ok());
@@ -105,7 +105,7 @@ TEST(CacheEnv, SchemaVersionMismatchIsAClearError) {
     const std::string& msg = env.status().message();
     EXPECT_NE(msg.find(dir), std::string::npos) << msg;
     EXPECT_NE(msg.find("schema version 99"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("uses version 2"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("uses version " + std::to_string(keys::kSchemaVersion)), std::string::npos) << msg;
     // Nothing was wiped: the stored version is still 99, and the lock was released.
     auto again = open_cache_env(dir, 16 * kMiB);
     ASSERT_FALSE(again.is_ok());
@@ -129,6 +129,48 @@ TEST(CacheEnv, AVersionOneCacheIsUpgradedInPlaceKeepingItsIndex) {
     auto id = make_journal(*env)->new_upload_id();
     ASSERT_TRUE(id.is_ok());
     EXPECT_NE(id->substr(0, 16), std::string(16, '0'));  // a fresh instance id was written
+}
+
+// Schema 2 had no sources database and wrote journal records in format 1: such a cache opens,
+// is marked version 3, and its pending record reads back with no source.
+TEST(CacheEnv, AVersionTwoCacheIsUpgradedKeepingItsJournal) {
+    TempDir tmp("azb-env");
+    std::string dir = tmp.path().string();
+    JournalRecord pending;
+    pending.container = "data";
+    pending.blob = "f";
+    pending.size = 3;
+    pending.content_dirty = true;
+    {
+        auto env = open_cache_env(dir, 16 * kMiB);
+        ASSERT_TRUE(env.is_ok());
+        JournalBatch b;
+        b.put_records.emplace_back("f", pending);
+        ASSERT_TRUE(make_journal(*env)->apply(b).is_ok());
+    }
+    {
+        auto raw = lmdb::Env::open(dir, MDB_NOTLS, 10, 16 * kMiB);
+        ASSERT_TRUE(raw.is_ok());
+        auto txn = lmdb::WriteTxn::begin(raw->get());
+        ASSERT_TRUE(txn.is_ok());
+        auto journal = txn->open_dbi(keys::kDbJournal, 0);
+        ASSERT_TRUE(journal.is_ok());
+        std::string value = keys::encode_journal(pending, "f");
+        std::string format_one = "\x01" + value.substr(1, value.size() - 3);  // no source strings
+        ASSERT_TRUE(txn->put(*journal, keys::entry_key("f"), format_one).is_ok());
+        ASSERT_TRUE(txn->commit().is_ok());
+    }
+    write_meta_raw(dir, keys::encode_u32_be(2), /*drop_instance_id=*/false);
+    auto env = open_cache_env(dir, 16 * kMiB);
+    ASSERT_TRUE(env.is_ok()) << env.status().to_string();
+    auto journal = make_journal(*env);
+    auto got = journal->get("f");
+    ASSERT_TRUE(got.is_ok() && got->has_value()) << got.status().to_string();
+    EXPECT_EQ((*got)->size, 3u);
+    EXPECT_EQ((*got)->source_path, "");
+    auto deps = journal->dependents("f");
+    ASSERT_TRUE(deps.is_ok());
+    EXPECT_TRUE(deps->empty());
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "cache/key_schema.h"
 #include "cache/metadata_index.h"
 #include "cache_test_util.h"
@@ -74,6 +76,67 @@ TEST(JournalCodecTest, RecordsRoundTripAndCorruptionIsAnError) {
     EXPECT_EQ(decoded->record.underlay_size, 7u);
     EXPECT_FALSE(keys::decode_journal(value.substr(0, value.size() - 1)).is_ok());
     EXPECT_FALSE(keys::decode_journal(value + "x").is_ok());
+
+    r.source_path = "old/f";
+    r.source_blob = "old/f";
+    r.content_type_set = true;
+    decoded = keys::decode_journal(keys::encode_journal(r, "dir/f"));
+    ASSERT_TRUE(decoded.is_ok()) << decoded.status().to_string();
+    EXPECT_EQ(decoded->record.source_path, "old/f");
+    EXPECT_EQ(decoded->record.source_blob, "old/f");
+    EXPECT_TRUE(decoded->record.content_type_set);
+}
+
+// Format 1 (schema 2) ended before source_path: it still decodes, with no source.
+TEST(JournalCodecTest, AFormatOneRecordDecodesWithoutASource) {
+    std::string value = keys::encode_journal(upload_record(42, 1000), "dir/f");
+    ASSERT_EQ(value.substr(value.size() - 2), std::string(2, '\0'));  // two empty strings
+    std::string format_one = "\x01" + value.substr(1, value.size() - 3);
+    auto decoded = keys::decode_journal(format_one);
+    ASSERT_TRUE(decoded.is_ok()) << decoded.status().to_string();
+    EXPECT_EQ(decoded->record.content_id, 42u);
+    EXPECT_EQ(decoded->record.source_path, "");
+    EXPECT_FALSE(keys::decode_journal("\x03" + value.substr(1)).is_ok());
+}
+
+// The sources database lists, for each source path, exactly the records that name it.
+TEST_F(JournalTest, DependentsFollowEveryPutAndDropAcrossAReopen) {
+    auto with_source = [](const std::string& source) {
+        JournalRecord r = upload_record(0, 7);
+        r.source_path = source;
+        r.source_blob = source;
+        return r;
+    };
+    JournalBatch b;
+    b.put_records.emplace_back("b", with_source("a"));
+    b.put_records.emplace_back("c", with_source("a"));
+    b.put_records.emplace_back("z", with_source("y"));
+    apply(b);
+    auto deps = [&](const std::string& p) {
+        auto d = journal_->dependents(p);
+        EXPECT_TRUE(d.is_ok()) << d.status().to_string();
+        std::vector<std::string> v = d.is_ok() ? *d : std::vector<std::string>{};
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    EXPECT_EQ(deps("a"), (std::vector<std::string>{"b", "c"}));
+    EXPECT_EQ(deps("y"), (std::vector<std::string>{"z"}));
+    EXPECT_EQ(deps("b"), (std::vector<std::string>{}));
+
+    JournalBatch replace;  // b no longer has a source; z moves to another one
+    replace.put_records.emplace_back("b", upload_record(0, 7));
+    replace.put_records.emplace_back("z", with_source("x"));
+    apply(replace);
+    EXPECT_EQ(deps("a"), (std::vector<std::string>{"c"}));
+    EXPECT_EQ(deps("y"), (std::vector<std::string>{}));
+    EXPECT_EQ(deps("x"), (std::vector<std::string>{"z"}));
+    reopen();
+    EXPECT_EQ(deps("a"), (std::vector<std::string>{"c"}));
+    JournalBatch drop;
+    drop.drop_records = {"c", "z"};
+    apply(drop);
+    EXPECT_EQ(deps("a"), (std::vector<std::string>{}));
+    EXPECT_EQ(deps("x"), (std::vector<std::string>{}));
 }
 
 TEST_F(JournalTest, RecordsAndDirtyBlocksSurviveAReopen) {

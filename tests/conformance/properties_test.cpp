@@ -87,6 +87,31 @@ TEST_P(ConformanceTest, ServerSideCopy) {
                 Code::kAlreadyExists);
 }
 
+// The background upload of a renamed file: copy only the version the rename saw, and store the
+// metadata the file has now.
+TEST_P(ConformanceTest, ServerSideCopyChecksTheSourceETagAndReplacesMetadata) {
+    PutOptions options;
+    options.metadata = {{"mtime", "old"}};
+    std::string src_etag = put("csrc", "source bytes", options);
+    CopyOptions stale;
+    stale.source_if_match = "\"0x1234\"";
+    EXPECT_CODE(store().copy_blob(container(), "csrc", container(), "cdst", stale), Code::kPreconditionFailed);
+    EXPECT_CODE(store().get_properties(container(), "cdst"), Code::kNotFound);
+
+    CopyOptions exact;
+    exact.conditions.if_none_match_any = true;
+    exact.source_if_match = src_etag;
+    exact.metadata = Metadata{{"mtime", "new"}, {"mode", "0600"}};
+    ASSERT_OK(store().copy_blob(container(), "csrc", container(), "cdst", exact));
+    auto props = store().get_properties(container(), "cdst");
+    ASSERT_OK(props);
+    EXPECT_EQ(props->metadata, *exact.metadata);
+    EXPECT_EQ(read_all("cdst"), "source bytes");
+    auto source = store().get_properties(container(), "csrc");
+    ASSERT_OK(source);
+    EXPECT_EQ(source->metadata, options.metadata);
+}
+
 TEST_P(ConformanceTest, MissingBlobsAreNotFound) {
     EXPECT_CODE(store().get_properties(container(), "missing"), Code::kNotFound);
     EXPECT_CODE(store().read(container(), "missing", 0, 0), Code::kNotFound);

@@ -115,7 +115,7 @@ Status CountingStore::delete_blob(const std::string& container, const std::strin
 
 Result<WriteResult> CountingStore::copy_blob(const std::string& src_container, const std::string& src_blob,
                                              const std::string& dst_container, const std::string& dst_blob,
-                                             const Conditions& conditions) {
+                                             const CopyOptions& conditions) {
     {
         std::lock_guard lock(mu_);
         ++writes_.copy_blob;

@@ -1,0 +1,162 @@
+// Focused tests of renames (DESIGN §5): a rename changes only the journal and shows at once; the
+// upload is a server-side copy of the version the rename saw, then a conditional delete of the
+// old name, which waits for the copy; a crash part-way resumes until the rename is complete.
+#include <fcntl.h>
+
+#include "model/write_fixture.h"
+#include "support/seeded_bytes.h"
+
+namespace azblobfs::testing {
+namespace {
+
+constexpr int kFiles = 12;
+
+class RenameSemantics : public WriteFixture {
+protected:
+    std::string name(const std::string& dir, int i) { return dir + "/f" + std::to_string(i); }
+    std::string content(int i) { return seeded_bytes(100 + i, 1000 + 97 * i); }
+
+    // Directory `dir` with kFiles files and a subdirectory holding one more, all committed.
+    void make_committed_tree(const std::string& dir) {
+        ASSERT_TRUE(fs().mkdir(kRootInode, dir, 0755).is_ok());
+        for (int i = 0; i < kFiles; ++i) make_file(name(dir, i), content(i));
+        ASSERT_TRUE(fs().mkdir(ino(dir), "sub", 0755).is_ok());
+        make_file(dir + "/sub/deep", "deep file");
+        flush_all();
+        ASSERT_EQ(blob(name(dir, 3)), content(3));
+    }
+    void rename(const std::string& from, const std::string& to) {
+        Status st = fs().rename(kRootInode, from, kRootInode, to, 0);
+        ASSERT_TRUE(st.is_ok()) << from << " -> " << to << ": " << st.to_string();
+    }
+    void expect_tree_in_store(const std::string& dir) {
+        for (int i = 0; i < kFiles; ++i) EXPECT_EQ(blob(name(dir, i)), content(i)) << name(dir, i);
+        EXPECT_EQ(blob(dir + "/sub/deep"), "deep file");
+    }
+    void expect_no_blob_under(const std::string& dir) {
+        ListOptions lo;
+        lo.prefix = dir + "/";
+        Result<ListAll> all = memory_->list_all(kModelContainer, lo);
+        ASSERT_TRUE(all.is_ok());
+        EXPECT_TRUE(all->blobs.empty()) << all->blobs.size() << " blob(s) left, first " << all->blobs[0].name;
+    }
+};
+
+TEST_F(RenameSemantics, ADirectoryRenameShowsAtOnceAndUploadsAsCopies) {
+    make_committed_tree("d");
+    counting_->reset_counts();
+    rename("d", "e");
+    WriteCounts before_upload = counting_->counts();
+    EXPECT_EQ(before_upload.copy_blob + before_upload.put_blob + before_upload.delete_blob, 0u);
+    EXPECT_FALSE(exists("d"));
+    for (int i = 0; i < kFiles; ++i) EXPECT_EQ(read_all(name("e", i)), content(i));
+    EXPECT_EQ(read_all("e/sub/deep"), "deep file");
+
+    flush_all();
+    expect_tree_in_store("e");
+    expect_no_blob_under("d");
+    WriteCounts c = counting_->counts();
+    EXPECT_EQ(c.copy_blob, static_cast<uint64_t>(kFiles + 1));  // bytes never go through this mount
+    EXPECT_EQ(c.put_block, 0u);
+}
+
+TEST_F(RenameSemantics, ADirectoryRenameResumesAfterACrashPartWay) {
+    make_committed_tree("d");
+    rename("d", "e");
+    // Two files reach the store, then the mount dies.
+    ASSERT_TRUE(stack_->flusher().commit_now(name("e", 0)).is_ok());
+    ASSERT_TRUE(stack_->flusher().commit_now(name("d", 5)).is_ok());  // copies e/f5 first
+    EXPECT_EQ(blob(name("e", 5)), content(5));
+    EXPECT_EQ(blob(name("d", 5)), "<missing>");
+    EXPECT_EQ(blob(name("d", 7)), content(7));  // not yet copied: still there
+    Status st = stack_->crash();
+    ASSERT_TRUE(st.is_ok()) << st.to_string();
+
+    EXPECT_FALSE(exists("d"));
+    for (int i = 0; i < kFiles; ++i) EXPECT_EQ(read_all(name("e", i)), content(i));
+    flush_all();
+    expect_tree_in_store("e");
+    expect_no_blob_under("d");
+}
+
+// The old name's blob is deleted only after the copy is committed, also when the old name is
+// written again (its new content must not replace the blob being copied).
+TEST_F(RenameSemantics, TheOldNameWaitsForTheCopy) {
+    make_file("a", "original");
+    flush_all();
+    rename("a", "b");
+    make_file("a", "new content at the old name");
+    OpenFile f = open("a", O_RDWR);
+    Status st = fs().fsync(f.ino, f.fh);  // commits b's copy first
+    ASSERT_TRUE(st.is_ok()) << st.to_string();
+    close(f);
+    EXPECT_EQ(blob("a"), "new content at the old name");
+    EXPECT_EQ(blob("b"), "original");
+    flush_all();
+    EXPECT_EQ(blob("b"), "original");
+}
+
+TEST_F(RenameSemantics, ASwapThroughATemporaryNameCompletes) {
+    make_file("x", "content of x");
+    make_file("y", "content of y");
+    flush_all();
+    rename("x", "t");
+    rename("y", "x");
+    rename("t", "y");  // y is the source of x's copy: this content is copied locally instead
+    EXPECT_EQ(read_all("x"), "content of y");
+    EXPECT_EQ(read_all("y"), "content of x");
+    flush_all();
+    EXPECT_EQ(blob("x"), "content of y");
+    EXPECT_EQ(blob("y"), "content of x");
+    EXPECT_EQ(blob("t"), "<missing>");
+    EXPECT_EQ(stack_->journal().stats().records, 0u);
+}
+
+TEST_F(RenameSemantics, ARenameChainIsOneCopy) {
+    make_file("a", "chained");
+    flush_all();
+    counting_->reset_counts();
+    rename("a", "b");
+    rename("b", "c");
+    flush_all();
+    EXPECT_EQ(blob("a"), "<missing>");
+    EXPECT_EQ(blob("b"), "<missing>");
+    EXPECT_EQ(blob("c"), "chained");
+    EXPECT_EQ(counting_->counts().copy_blob, 1u);
+}
+
+// A renamed file with local changes uploads its changed bytes over the source's unchanged ones.
+TEST_F(RenameSemantics, AChangedRenamedFileStagesOverItsSource) {
+    std::string data = seeded_bytes(9, 3 * BlockCache::kBlockSize + 5);
+    make_file("big", data);
+    flush_all();
+    rename("big", "moved");
+    OpenFile f = open("moved", O_RDWR);
+    write(f, 10, "changed");
+    data.replace(10, 7, "changed");
+    close(f);
+    EXPECT_EQ(read_all("moved"), data);
+    flush_all();
+    EXPECT_EQ(blob("moved"), data);
+    EXPECT_EQ(blob("big"), "<missing>");
+}
+
+// Another writer replaced the source before the copy: the rename's copy is refused (it would
+// carry the other writer's bytes under the new name), nothing of theirs is deleted, and there is
+// no conflict blob, since this mount changed no byte.
+TEST_F(RenameSemantics, ASourceReplacedBeforeTheCopyKeepsTheOtherWritersBlob) {
+    make_file("a", "mine");
+    flush_all();
+    rename("a", "b");
+    ASSERT_TRUE(memory_->put_blob(kModelContainer, "a", "theirs").is_ok());
+    Status st = stack_->flusher().flush_all();
+    EXPECT_EQ(st.code(), Code::kPreconditionFailed) << st.to_string();
+    EXPECT_EQ(blob("a"), "theirs");
+    EXPECT_EQ(blob("b"), "<missing>");
+    ListAll all = *memory_->list_all(kModelContainer, {});
+    EXPECT_EQ(all.blobs.size(), 1u);
+    EXPECT_EQ(stack_->journal().stats().records, 0u);
+}
+
+}  // namespace
+}  // namespace azblobfs::testing
