@@ -58,6 +58,14 @@ FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store,
       read_path_(*store_, gate_, options_.readahead_max_bytes, options_.fetch_threads) {
     if (!wb_.journal || !wb_.flusher || !wb_.locks) wb_ = WriteBack{};
     if (wb_.flusher) wb_.flusher->set_listener([this](const CommitEvent& e) { on_commit(e); });
+    if (wb_.journal) {
+        auto records = wb_.journal->records();
+        std::vector<std::string> paths;
+        if (records.is_ok()) {
+            for (const auto& [path, r] : *records) paths.push_back(path);
+        }
+        resumed_.add(paths);
+    }
 }
 
 int64_t FilesystemImpl::now() const { return options_.clock_ns(); }

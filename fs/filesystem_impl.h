@@ -37,6 +37,7 @@
 #include "fs/negative_cache.h"
 #include "fs/offline_notice.h"
 #include "fs/read_path.h"
+#include "fs/resumed_uploads.h"
 #include "fs/skipped_names.h"
 #include "fs/version_gate.h"
 
@@ -181,6 +182,9 @@ private:
                         const std::optional<JournalRecord>& record);
     Status keep_parent(const std::string& path);
     Status start_from_opened_version(FileHandle& h, LocalState* s);
+    // Uploads the path's record now when the previous mount left it (ResumedUploads). ESTALE
+    // when that upload lost a race; any other failure is logged and the change goes on.
+    Status finish_resumed(const std::string& path);
     Status materialize(const std::string& path, LocalState* s, JournalBatch* batch);
     Status rename_file(const std::string& from, const std::string& to);
     Status rename_dir(const std::string& from, const std::string& to);
@@ -204,6 +208,7 @@ private:
     DirLoader loader_;
     EntryProbe probe_;
     WriteBack wb_;            // all null on a read-only mount
+    ResumedUploads resumed_;  // records left by the previous mount, not yet finished
 
     std::mutex handles_mu_;  // guards the three fields below
     uint64_t next_fh_ = 1;

@@ -107,6 +107,7 @@ Result<uint64_t> FilesystemImpl::write(uint64_t ino, uint64_t fh, uint64_t offse
     std::shared_ptr<FileHandle> h = file_handle(fh);
     if (!h || !h->writable) return Status(Code::kInvalidArgument, "file handle not open for writing");
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
+    AZB_RETURN_IF_ERROR(finish_resumed(path));
     AZB_RETURN_IF_ERROR(wait_for_room(data.size()));
     auto lock = wb_.locks->lock(path);
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
@@ -173,6 +174,7 @@ Result<Attributes> FilesystemImpl::setattr(uint64_t ino, const SetAttrRequest& r
     if (!changes) return getattr(ino);
     AZB_RETURN_IF_ERROR(writable());
     if (path.empty()) return getattr(ino);
+    if (req.size) AZB_RETURN_IF_ERROR(finish_resumed(path));
     {
         auto lock = wb_.locks->lock(path);
         AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
@@ -215,6 +217,17 @@ Status lost_race(const std::string& path, const std::string& kept_as) {
 }
 
 }  // namespace
+
+Status FilesystemImpl::finish_resumed(const std::string& path) {
+    if (!wb_.flusher || !resumed_.take(path)) return Status::ok();
+    Status st = wb_.flusher->commit_now(path);
+    if (auto conflict = wb_.flusher->take_conflict(path)) return lost_race(path, *conflict);
+    if (!st.is_ok()) {
+        spdlog::warn("{}: the upload left by the previous mount is not finished ({}); this change "
+                     "goes on top of it and both upload later", path, st.to_string());
+    }
+    return Status::ok();
+}
 
 Status FilesystemImpl::flush(uint64_t ino, uint64_t fh) {
     std::shared_ptr<FileHandle> h = file_handle(fh);

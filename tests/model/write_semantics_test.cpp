@@ -156,5 +156,26 @@ TEST_F(WriteSemantics, NamesOverTheLimitsAreNameTooLong) {
     EXPECT_EQ(blob(path + std::string(19, 'x')), "");
 }
 
+// DESIGN §5: the next mount finishes an upload the previous one left behind before it serves a
+// write or a truncate of that file.
+TEST_F(WriteSemantics, AWriteAfterACrashFinishesTheLeftUploadFirst) {
+    make_file("w", "left by the crashed mount");
+    make_file("t", "also left behind");
+    ASSERT_TRUE(stack_->crash().is_ok());
+    EXPECT_EQ(blob("w"), "<missing>");
+    OpenFile f = open("w", O_RDWR);
+    write(f, 0, "LEFT");
+    EXPECT_EQ(blob("w"), "left by the crashed mount");  // uploaded before the write was served
+    EXPECT_EQ(read_all("w"), "LEFT by the crashed mount");
+    close(f);
+    SetAttrRequest shrink;
+    shrink.size = 4;
+    ASSERT_TRUE(fs().setattr(ino("t"), shrink).is_ok());
+    EXPECT_EQ(blob("t"), "also left behind");
+    flush_all();
+    EXPECT_EQ(blob("w"), "LEFT by the crashed mount");
+    EXPECT_EQ(blob("t"), "also");
+}
+
 }  // namespace
 }  // namespace azblobfs::testing
