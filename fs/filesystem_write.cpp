@@ -180,17 +180,10 @@ Result<Attributes> FilesystemImpl::setattr(uint64_t ino, const SetAttrRequest& r
         AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
         if (!state) return Status(Code::kNotFound, path + " does not exist");
         LocalState& s = *state;
-        bool virtual_dir = s.entry.type == EntryType::kDirectory && !s.journaled && !s.entry.has_marker;
-        if (virtual_dir && !req.size) {
-            // A directory without a marker blob keeps its time and mode in the index only.
-            if (req.mtime_ns) s.entry.mtime_ns = *req.mtime_ns;
-            if (req.mode && options_.store_mode) s.entry.metadata[kModeKey] = octal(*req.mode);
-            JournalBatch b;
-            b.put_entries.emplace_back(path, s.entry);
-            AZB_RETURN_IF_ERROR(apply(b).status());
-            return make_attributes(ino, s.entry, options_);
-        }
         if (s.entry.type == EntryType::kDirectory && req.size) return Status(Code::kIsDirectory, path);
+        // A directory that exists only through blobs below it gets a marker to hold its time and
+        // mode (DESIGN §3: tar and rsync see the times they set, also through a new cache).
+        if (s.entry.type == EntryType::kDirectory) s.entry.has_marker = true;
         JournalBatch b;
         if (req.size && *req.size != s.record.size) {
             AZB_RETURN_IF_ERROR(resize(path, &s, *req.size, &b));

@@ -125,6 +125,9 @@ std::string describe_node_difference(const std::string& path, const NodeInfo& e,
         add("mode", want, got);
     }
     if (e.kind == NodeKind::kSymlink && e.link_target != a.link_target) add("link target", e.link_target, a.link_target);
+    if (e.kind == NodeKind::kDirectory && options.dir_mtimes && e.mtime_ns / kNs != a.mtime_ns / kNs) {
+        add("dir mtime s", std::to_string(e.mtime_ns / kNs), std::to_string(a.mtime_ns / kNs));
+    }
     if (e.kind == NodeKind::kFile && options.file_mtimes != MtimeCheck::kNone) {
         bool ns = options.file_mtimes == MtimeCheck::kNanoseconds;
         int64_t want = ns ? e.mtime_ns : e.mtime_ns / kNs, got = ns ? a.mtime_ns : a.mtime_ns / kNs;
@@ -136,7 +139,7 @@ std::string describe_node_difference(const std::string& path, const NodeInfo& e,
 }  // namespace
 
 std::string compare_trees(const std::filesystem::path& expected, const std::filesystem::path& actual,
-                          const CompareOptions& options, std::string* dir_mtime_notes) {
+                          const CompareOptions& options) {
     auto want = walk_tree(expected);
     if (!want.is_ok()) return "walk " + expected.string() + ": " + want.status().to_string();
     auto got = walk_tree(actual);
@@ -150,9 +153,6 @@ std::string compare_trees(const std::filesystem::path& expected, const std::file
         std::string d = describe_node_difference(path, e, it->second, options);
         bool dir = e.kind == NodeKind::kDirectory;
         if (!d.empty() && (dir ? dir_count++ : file_count++) < 20) (dir ? dirs : files) += d;
-        if (dir_mtime_notes && dir && e.mtime_ns / kNs != it->second.mtime_ns / kNs)
-            *dir_mtime_notes += "  " + path + ": dir mtime " + std::to_string(it->second.mtime_ns / kNs) +
-                                " (source " + std::to_string(e.mtime_ns / kNs) + ")\n";
     }
     if (file_count) out += std::to_string(file_count) + " files/symlinks differ:\n" + files;
     if (dir_count) out += std::to_string(dir_count) + " directories differ:\n" + dirs;

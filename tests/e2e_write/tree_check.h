@@ -35,12 +35,13 @@ enum class MtimeCheck { kNone, kSeconds, kNanoseconds };
 struct CompareOptions {
     MtimeCheck file_mtimes = MtimeCheck::kNanoseconds;  // regular files
     bool compare_modes = true;                          // permission bits of files and dirs
+    bool dir_mtimes = true;                             // directory mtimes, to the second
 };
 
 // Differences between the trees under `expected` and `actual`: names, kinds, sizes, modes,
-// file mtimes, symlink targets, and the bytes of every file (`diff -r --no-dereference`).
-// Empty when they match. Directory mtimes are reported in `*dir_mtime_notes` (not counted).
+// file and directory mtimes, symlink targets, and the bytes of every file (`diff -r
+// --no-dereference`). Empty when they match.
 std::string compare_trees(const std::filesystem::path& expected, const std::filesystem::path& actual,
-                          const CompareOptions& options, std::string* dir_mtime_notes = nullptr);
+                          const CompareOptions& options);
 
 }  // namespace azblobfs::e2e

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 
 #include "cache/block_cache.h"
+#include "fs/rfc3339.h"
 #include "model/write_fixture.h"
 #include "support/seeded_bytes.h"
 
@@ -175,6 +176,31 @@ TEST_F(WriteSemantics, AWriteAfterACrashFinishesTheLeftUploadFirst) {
     flush_all();
     EXPECT_EQ(blob("w"), "LEFT by the crashed mount");
     EXPECT_EQ(blob("t"), "also");
+}
+
+// DESIGN §3: a directory that exists only through blobs below it (no marker) gets a marker when
+// its time or mode is set, so the time is in the store, not only in this cache.
+TEST_F(WriteSemantics, TimesOfADirectoryMadeOnlyByBlobsAreStoredOnAMarker) {
+    ASSERT_TRUE(memory_->put_blob(kModelContainer, "v/f", "x").is_ok());
+    const int64_t when = 1600000000123456789LL;
+    SetAttrRequest touch;
+    touch.mtime_ns = when;
+    Result<Attributes> set = fs().setattr(ino("v"), touch);
+    ASSERT_TRUE(set.is_ok()) << set.status().to_string();
+    flush_all();
+    Result<BlobProperties> marker = memory_->get_properties(kModelContainer, "v");
+    ASSERT_TRUE(marker.is_ok()) << marker.status().to_string();
+    EXPECT_EQ(marker->metadata["hdi_isfolder"], "true");
+    EXPECT_EQ(marker->metadata["mtime"], format_rfc3339_ns(when));
+
+    FsStack fresh(counting_, (dir_.path() / "new-cache").string(), StackOptions{});
+    ASSERT_TRUE(fresh.open().is_ok());
+    Result<uint64_t> v = inode_of(fresh.fs(), "v");
+    ASSERT_TRUE(v.is_ok()) << v.status().to_string();
+    Result<Attributes> got = fresh.fs().getattr(*v);
+    ASSERT_TRUE(got.is_ok()) << got.status().to_string();
+    EXPECT_EQ(got->st.st_mtim.tv_sec, when / 1000000000LL);
+    EXPECT_EQ(got->st.st_mtim.tv_nsec, when % 1000000000LL);
 }
 
 }  // namespace
