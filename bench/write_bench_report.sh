@@ -8,6 +8,7 @@ write_report_rows() {
     local mib=$((seq_bytes / 1048576)) kib=$((file_bytes / 1024))
     echo "seq_app|sequential write of $mib MiB + fsync (\`dd bs=1M conv=fsync\`), until dd returned|MB/s"
     echo "seq_commit|the same, until the blob is committed in Azurite (local: = dd, which fsync'd)|MB/s"
+    echo "seq_blocks|the same, until committed; raw HTTP: staged as azblobfs stages it (Put Block of 4 MiB, 8 in flight, Put Block List)|MB/s"
     echo "files_app|create $nfiles files of $kib KiB (one process), until the last close() returned|files/s"
     echo "files_commit|the same, until all $nfiles blobs are committed (local: after \`sync -f\`)|files/s"
     echo "sqlite_app|SQLite: $sql_tx transactions of one INSERT, journal_mode=delete (sqlite3 CLI)|tx/s"
