@@ -1,7 +1,8 @@
-// The seeded reference-model test: seeds 1..kDefaultSeeds in CI (measured on the 2-core build
-// machine: ~1.5 ms per step, ~130 steps per seed, so 250 seeds take about 50 s).
+// The seeded reference-model test: seeds 1..kDefaultSeeds in CI, in kShards test cases that
+// CTest runs in parallel (measured on the 2-core build machine: about 0.1 s per seed of ~130
+// steps, so a shard of 500 seeds takes about a minute).
 // AZB_MODEL_SEED=S runs only seed S and prints its op log; AZB_MODEL_SEEDS=N runs seeds 1..N,
-// AZB_MODEL_SEEDS=A-B seeds A..B; AZB_MODEL_MAX_FAILURES (default 3) stops after that many
+// AZB_MODEL_SEEDS=A-B seeds A..B (either in shard 0; the other shards skip); AZB_MODEL_MAX_FAILURES (default 3) stops after that many
 // failing seeds; AZB_MODEL_SHRINK_RUNS (default 150, 0: off) bounds the shortening. A failure
 // prints the seed, the step, the op log and a shortened sequence ready to paste into
 // model_regression_test.cpp.
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "model/model_runner.h"
@@ -18,7 +20,8 @@
 namespace azblobfs::testing {
 namespace {
 
-constexpr uint64_t kDefaultSeeds = 250;
+constexpr uint64_t kDefaultSeeds = 2000;
+constexpr int kShards = 4;
 constexpr int kDefaultReportedFailures = 3;
 constexpr int kShrinkRuns = 150;
 
@@ -30,8 +33,16 @@ struct SeedRange {
     int shrink_runs = kShrinkRuns;                 // AZB_MODEL_SHRINK_RUNS (0: no shrinking)
 };
 
-SeedRange seed_range() {
+// The seeds of `shard`; nullopt when the shard has none (a chosen range runs in shard 0 only).
+std::optional<SeedRange> seed_range(int shard) {
     SeedRange r;
+    bool chosen = std::getenv("AZB_MODEL_SEED") != nullptr || std::getenv("AZB_MODEL_SEEDS") != nullptr;
+    if (chosen && shard != 0) return std::nullopt;
+    if (!chosen) {
+        uint64_t per_shard = kDefaultSeeds / kShards;
+        r.first = 1 + static_cast<uint64_t>(shard) * per_shard;
+        r.last = r.first + per_shard - 1;
+    }
     if (const char* one = std::getenv("AZB_MODEL_SEED")) {
         r.first = r.last = std::stoull(one);
         r.verbose = true;
@@ -50,8 +61,12 @@ SeedRange seed_range() {
     return r;
 }
 
-TEST(ModelRandom, SeededSequencesMatchTheModel) {
-    SeedRange range = seed_range();
+class ModelRandom : public ::testing::TestWithParam<int> {};
+
+TEST_P(ModelRandom, SeededSequencesMatchTheModel) {
+    std::optional<SeedRange> chosen = seed_range(GetParam());
+    if (!chosen) GTEST_SKIP() << "AZB_MODEL_SEED(S) runs in shard 0";
+    SeedRange range = *chosen;
     spdlog::set_level(spdlog::level::warn);  // remount steps log every resumed upload at info
     auto started = std::chrono::steady_clock::now();
     int failures = 0;
@@ -80,6 +95,8 @@ TEST(ModelRandom, SeededSequencesMatchTheModel) {
     RecordProperty("seeds", std::to_string(range.last - range.first + 1));
     RecordProperty("seconds", std::to_string(seconds));
 }
+
+INSTANTIATE_TEST_SUITE_P(Shards, ModelRandom, ::testing::Range(0, kShards));
 
 }  // namespace
 }  // namespace azblobfs::testing
