@@ -80,8 +80,9 @@ public:
     }
 
     // Uploads `path` now in this thread; the outcome is recorded in the stats. A path whose blob
-    // is the source of other records uploads those first (they form no cycle, journal.h; `depth`
-    // bounds the chain all the same).
+    // is the source of other records uploads those first, then itself once more; a failure of
+    // one of them (other than a conflict, which drops its record) is returned without the retry.
+    // Sources form no cycle (journal.h); `depth` bounds the nesting all the same.
     Status upload_now(const std::string& path, int depth = 0) {
         Status result = Status::ok();
         std::vector<std::string> first;
@@ -98,13 +99,14 @@ public:
                           path, kMaxSourceChain);
             return result;
         }
-        Status failed = Status::ok();  // a dependent's failure is reported, after the retry
+        Status conflict = Status::ok();
         for (const std::string& dependent : first) {
             Status st = upload_now(dependent, depth + 1);
-            if (!st.is_ok() && failed.is_ok()) failed = st;
+            if (!st.is_ok() && st.code() != Code::kPreconditionFailed) return st;
+            if (!st.is_ok() && conflict.is_ok()) conflict = st;
         }
         Status again = upload_now(path, depth + 1);
-        return failed.is_ok() ? again : failed;
+        return again.is_ok() ? conflict : again;
     }
 
     // Passes over the journal until it is empty or a pass changes nothing (a directory's

@@ -24,6 +24,12 @@
 //    with one error line per attempt naming the blob.
 //  - After a commit the listener (if set) is told, before the record is dropped, so the
 //    filesystem can move the file's cached blocks to the new ETag.
+//  - A record whose path is the source of other records (journal.h) waits for them: upload_now
+//    (and so commit_now, flush_all and the threads) uploads those records first, then the path.
+//    A record with a source is a server-side copy of it (If-Match on the source's version) when
+//    no byte changed. A copy refused because another writer replaced or deleted the source is a
+//    conflict: without changed bytes the record is dropped with no conflict blob (nothing of
+//    this mount's is lost); with changed bytes they go to the conflict blob, zeros elsewhere.
 //  - Thread-safe. threads == 0 runs no background thread: uploads happen only in commit_now(),
 //    flush_all() and drain() (tests drive it step by step).
 #pragma once

@@ -338,8 +338,8 @@ Result<UploadOutcome> Uploader::keep_as_conflict(const std::string& path, const 
     Conditions create_only;
     create_only.if_none_match_any = true;
     Result<Commit> kept = put_content(path, local, name, create_only, /*reuse=*/false, &outcome);
-    if (!kept.is_ok() && kept.status().code() == Code::kPreconditionFailed) {
-        // The underlay itself was replaced: the unchanged bytes are gone from the store. Keep
+    if (!kept.is_ok() && (kept.status().code() == Code::kPreconditionFailed || kept.status().code() == Code::kNotFound)) {
+        // The underlay itself was replaced or deleted: the unchanged bytes are gone. Keep
         // what is local (every dirty block) and say which parts could not be kept.
         AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty, journal_.block_indices(r.content_id));
         if (dirty.empty()) {

@@ -187,6 +187,7 @@ private:
     Status finish_resumed(const std::string& path);
     Status materialize(const std::string& path, LocalState* s, JournalBatch* batch);
     Status rename_file(const std::string& from, const std::string& to);
+    void follow_rename(const std::string& from);
     Status rename_dir(const std::string& from, const std::string& to);
     Result<std::optional<EntryRecord>> existing(const std::string& path);
 

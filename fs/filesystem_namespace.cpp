@@ -83,6 +83,7 @@ Status FilesystemImpl::unlink(uint64_t parent, const std::string& name) {
     AZB_RETURN_IF_ERROR(writable());
     AZB_ASSIGN_OR_RETURN(std::string dir, path_of(parent));
     std::string path = NameMapping::join(dir, name);
+    AZB_RETURN_IF_ERROR(finish_resumed(path));
     {
         auto lock = wb_.locks->lock(path);
         AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, existing(path));
@@ -190,9 +191,16 @@ Status FilesystemImpl::rename(uint64_t parent, const std::string& name, uint64_t
 // is committed (DESIGN §5). When `to` is itself the source of pending records, the content is
 // copied into dirty blocks instead, so sources never form a cycle (journal.h).
 Status FilesystemImpl::rename_file(const std::string& from, const std::string& to) {
+    AZB_RETURN_IF_ERROR(finish_resumed(from));
+    AZB_RETURN_IF_ERROR(finish_resumed(to));
     auto locks = wb_.locks->lock_pair(from, to);
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> src, local_state(from));
     if (!src) return Status(Code::kNotFound, from + " does not exist");
+    if (src->entry.tier == "Archive" && !src->record.underlay_etag.empty()) {
+        // Azure refuses to copy an archived blob: fail now, not in the background upload.
+        return Status(Code::kArchived, "blob of " + from + " is in the Archive tier; rehydrate it "
+                                       "(set user.azure.tier to Hot) before renaming it");
+    }
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> dst, local_state(to));
     // What the store holds at `to`: a pending delete there still has its blob.
     AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> dst_j, wb_.journal->get(to));
@@ -245,9 +253,24 @@ Status FilesystemImpl::rename_file(const std::string& from, const std::string& t
     AZB_RETURN_IF_ERROR(apply(b).status());
     if (dst && dst->entry.type != EntryType::kDirectory) (void)gate_.remove(dst->entry.file_id);
     (void)gate_.remove(src->entry.file_id);
+    follow_rename(from);
     wb_.flusher->schedule(to);
     if (r.expect_exists) wb_.flusher->schedule(from);
     return Status::ok();
+}
+
+// Open handles of the file renamed away from `from` read and write its content at the new name
+// (through the journal, then the index): the version they opened was this mount's own.
+void FilesystemImpl::follow_rename(const std::string& from) {
+    std::optional<uint64_t> ino = inodes_.find(from);
+    if (!ino) return;
+    std::lock_guard lock(handles_mu_);
+    for (auto& [fh, h] : files_) {
+        if (h->ino != *ino) continue;
+        std::lock_guard hl(h->mu);
+        h->local = true;
+        h->version.etag.clear();
+    }
 }
 
 // A directory moves blob by blob: the new directory is made, every child is renamed into it

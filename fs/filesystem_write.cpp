@@ -181,6 +181,15 @@ Result<Attributes> FilesystemImpl::setattr(uint64_t ino, const SetAttrRequest& r
         if (!state) return Status(Code::kNotFound, path + " does not exist");
         LocalState& s = *state;
         if (s.entry.type == EntryType::kDirectory && req.size) return Status(Code::kIsDirectory, path);
+        if (s.entry.type == EntryType::kDirectory && names_.locate(path).blob.empty()) {
+            // A container (account mode) has no blob to hold its time and mode: index only.
+            if (req.mtime_ns) s.entry.mtime_ns = *req.mtime_ns;
+            if (req.mode && options_.store_mode) s.entry.metadata[kModeKey] = octal(*req.mode);
+            JournalBatch b;
+            b.put_entries.emplace_back(path, s.entry);
+            AZB_RETURN_IF_ERROR(apply(b).status());
+            return make_attributes(ino, s.entry, options_);
+        }
         // A directory that exists only through blobs below it gets a marker to hold its time and
         // mode (DESIGN §3: tar and rsync see the times they set, also through a new cache).
         if (s.entry.type == EntryType::kDirectory) s.entry.has_marker = true;

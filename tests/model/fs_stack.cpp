@@ -25,7 +25,7 @@ Status FsStack::open() {
     fo.clock_ns = [clock] { return clock->load(); };
     flusher_ = std::make_shared<Flusher>(store_, journal_, index_, locks_, fo);
     FsOptions o;
-    o.container = kModelContainer;
+    if (!options_.account_mode) o.container = kModelContainer;
     o.attr_ttl_s = options_.ttl_s;
     o.dir_ttl_s = options_.ttl_s;
     o.negative_ttl_s = options_.ttl_s;

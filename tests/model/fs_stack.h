@@ -40,6 +40,7 @@ struct StackOptions {
     double ttl_s = 1;                  // attr, dir and negative TTL
     uint64_t env_bytes = 256ull << 20;
     uint64_t block_cache_bytes = 160ull << 20;
+    bool account_mode = false;         // the root lists containers (kModelContainer is one)
 };
 
 class FsStack {

@@ -158,5 +158,77 @@ TEST_F(RenameSemantics, ASourceReplacedBeforeTheCopyKeepsTheOtherWritersBlob) {
     EXPECT_EQ(stack_->journal().stats().records, 0u);
 }
 
+// The source was deleted by another writer before the copy: the rename is dropped like a
+// refused copy, and nothing waits forever (the old name's delete goes through as NotFound).
+TEST_F(RenameSemantics, ASourceDeletedBeforeTheCopyIsDroppedNotRetriedForever) {
+    std::string data = seeded_bytes(12, 2 * BlockCache::kBlockSize + 3);  // staged, not one Put Blob
+    make_file("a", data);
+    flush_all();
+    rename("a", "b");
+    OpenFile f = open("b", O_RDWR);
+    write(f, 5, "mine");  // so the upload reads the source's other bytes
+    close(f);
+    ASSERT_TRUE(memory_->delete_blob(kModelContainer, "a").is_ok());
+    Status st = stack_->flusher().flush_all();
+    EXPECT_EQ(st.code(), Code::kPreconditionFailed) << st.to_string();
+    EXPECT_EQ(stack_->journal().stats().records, 0u);
+    EXPECT_EQ(blob("a"), "<missing>");
+}
+
+TEST_F(RenameSemantics, ARenameOfAnArchivedBlobFailsAtOnce) {
+    make_file("cold", "archived bytes");
+    flush_all();
+    ASSERT_TRUE(memory_->set_tier(kModelContainer, "cold", "Archive").is_ok());
+    stack_->advance_ms(2000);  // past the attribute TTL: the tier is seen
+    ASSERT_TRUE(exists("cold"));
+    Status st = fs().rename(kRootInode, "cold", kRootInode, "warm", 0);
+    EXPECT_EQ(st.code(), Code::kArchived) << st.to_string();
+    EXPECT_EQ(stack_->journal().stats().records, 0u);
+}
+
+// A copy that keeps failing is tried once per upload of its source, not once per nesting level.
+TEST_F(RenameSemantics, AFailingCopyIsTriedOncePerUpload) {
+    make_file("a", "x");
+    flush_all();
+    rename("a", "b");
+    counting_->reset_counts();
+    counting_->fail_with(Code::kUnavailable);
+    Status st = stack_->flusher().commit_now("a");
+    EXPECT_EQ(st.code(), Code::kUnavailable) << st.to_string();
+    EXPECT_EQ(counting_->counts().copy_blob, 1u);
+    counting_->fail_with(Code::kOk);
+    flush_all();
+    EXPECT_EQ(blob("b"), "x");
+    EXPECT_EQ(blob("a"), "<missing>");
+}
+
+// A handle opened before the rename writes the renamed file, also after its copy is committed:
+// the version it opened was this mount's own, so this is no conflict (log rotation).
+TEST_F(RenameSemantics, AHandleOpenedBeforeARenameKeepsWritingWithoutAConflict) {
+    make_file("log", "line 1\n");
+    flush_all();
+    OpenFile f = open("log", O_RDWR | O_APPEND);
+    rename("log", "log.1");
+    flush_all();
+    EXPECT_EQ(blob("log.1"), "line 1\n");
+    write(f, 0, "line 2\n");
+    close(f);
+    flush_all();
+    EXPECT_EQ(blob("log.1"), "line 1\nline 2\n");
+    EXPECT_EQ(memory_->list_all(kModelContainer, {})->blobs.size(), 1u) << "a conflict blob appeared";
+}
+
+// The previous mount left an upload of `r`; a rename of `r` finishes it first, so the rename's
+// copy and delete start from the version that upload commits.
+TEST_F(RenameSemantics, ARenameAfterACrashFinishesTheLeftUploadFirst) {
+    make_file("r", "left behind");
+    ASSERT_TRUE(stack_->crash().is_ok());
+    rename("r", "s");
+    EXPECT_EQ(blob("r"), "left behind");  // committed before the rename was served
+    flush_all();
+    EXPECT_EQ(blob("s"), "left behind");
+    EXPECT_EQ(blob("r"), "<missing>");
+}
+
 }  // namespace
 }  // namespace azblobfs::testing

@@ -203,5 +203,24 @@ TEST_F(WriteSemantics, TimesOfADirectoryMadeOnlyByBlobsAreStoredOnAMarker) {
     EXPECT_EQ(got->st.st_mtim.tv_nsec, when % 1000000000LL);
 }
 
+// In account mode a container is a directory with no blob of its own: its time stays in the
+// index, and nothing is journaled that could never upload.
+TEST_F(WriteSemantics, AContainerDirectoryKeepsItsTimeInTheIndexOnly) {
+    StackOptions account;
+    account.account_mode = true;
+    FsStack stack(counting_, (dir_.path() / "account-cache").string(), account);
+    ASSERT_TRUE(stack.open().is_ok());
+    Result<uint64_t> c = inode_of(stack.fs(), kModelContainer);
+    ASSERT_TRUE(c.is_ok()) << c.status().to_string();
+    SetAttrRequest touch;
+    touch.mtime_ns = 1600000000000000000LL;
+    Result<Attributes> set = stack.fs().setattr(*c, touch);
+    ASSERT_TRUE(set.is_ok()) << set.status().to_string();
+    EXPECT_EQ(set->st.st_mtim.tv_sec, 1600000000);
+    EXPECT_EQ(stack.journal().stats().records, 0u);
+    Status st = stack.flusher().flush_all();
+    EXPECT_TRUE(st.is_ok()) << st.to_string();
+}
+
 }  // namespace
 }  // namespace azblobfs::testing
