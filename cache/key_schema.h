@@ -47,6 +47,8 @@
 //    record's content_id (Journal drops the blocks with the record).
 //  - sources mirrors the journal: a path has a row exactly when some record names it as its
 //    source_path, and the row lists exactly those records' paths (Journal::apply keeps it).
+//    Unlike entries and journal, a row does not repeat its own path: for a hashed key (a path
+//    over 510 bytes) two paths would have to share a SHA-256 to be confused.
 //  - A path with a journal record: its entries record is the local state (journal.h).
 //
 // Value encodings (all integers as noted; "varint" is unsigned LEB128, signed values zigzag):
