@@ -65,6 +65,11 @@ public:
         return keys::decode_paths(*value);
     }
 
+    Result<std::vector<std::pair<std::string, std::string>>> dir_renames() override {
+        AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
+        return read_dir_renames(txn);
+    }
+
     Result<std::vector<EntryRecord>> apply(const JournalBatch& batch) override;
 
     Result<uint64_t> allocate_content_id() override {
@@ -116,6 +121,32 @@ private:
             return Status(Code::kIoError, "cache journal: key of " + path + " holds another path");
         }
         return std::optional<JournalRecord>(std::move(decoded.record));
+    }
+
+    Result<std::vector<std::pair<std::string, std::string>>> read_dir_renames(const lmdb::Txn& txn) {
+        AZB_ASSIGN_OR_RETURN(auto value, txn.get(dbis().meta, keys::kMetaDirRenames));
+        std::vector<std::pair<std::string, std::string>> out;
+        if (!value) return out;
+        AZB_ASSIGN_OR_RETURN(std::vector<std::string> flat, keys::decode_paths(*value));
+        if (flat.size() % 2 != 0) return Status(Code::kIoError, "cache journal: odd dir_renames list");
+        for (size_t i = 0; i < flat.size(); i += 2) out.emplace_back(flat[i], flat[i + 1]);
+        return out;
+    }
+
+    Status apply_dir_renames(lmdb::WriteTxn& txn, const JournalBatch& batch) {
+        if (batch.begin_dir_renames.empty() && batch.end_dir_renames.empty()) return Status::ok();
+        AZB_ASSIGN_OR_RETURN(auto renames, read_dir_renames(txn));
+        for (const std::string& from : batch.end_dir_renames) {
+            std::erase_if(renames, [&](const auto& r) { return r.first == from; });
+        }
+        renames.insert(renames.end(), batch.begin_dir_renames.begin(), batch.begin_dir_renames.end());
+        if (renames.empty()) return txn.del(dbis().meta, keys::kMetaDirRenames).status();
+        std::vector<std::string> flat;
+        for (const auto& [from, to] : renames) {
+            flat.push_back(from);
+            flat.push_back(to);
+        }
+        return txn.put(dbis().meta, keys::kMetaDirRenames, keys::encode_paths(flat));
     }
 
     Status write_committed(lmdb::WriteTxn& txn, const std::string& path, const CommittedBlocks& blocks) {
@@ -244,6 +275,7 @@ Result<std::vector<EntryRecord>> LmdbJournal::apply(const JournalBatch& batch) {
     AZB_RETURN_IF_ERROR(apply_blocks(txn, batch, &byte_delta));
     AZB_RETURN_IF_ERROR(apply_entries(txn, batch, &stored));
     for (const auto& [path, blocks] : batch.committed) AZB_RETURN_IF_ERROR(write_committed(txn, path, blocks));
+    AZB_RETURN_IF_ERROR(apply_dir_renames(txn, batch));
     AZB_RETURN_IF_ERROR(txn.commit());
     dirty_bytes_ += static_cast<uint64_t>(byte_delta);  // two's complement: adds a negative delta
     records_ += static_cast<uint64_t>(record_delta);

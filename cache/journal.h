@@ -105,6 +105,10 @@ struct JournalBatch {
     std::vector<std::string> expire_listings;
     // Committed block lists to store (an empty id list removes the path's list).
     std::vector<std::pair<std::string, CommittedBlocks>> committed;
+    // Directory renames in progress: (from, to) is begun before the first child moves and
+    // ended (by `from`) after the last, so a crash in between leaves it for the next mount.
+    std::vector<std::pair<std::string, std::string>> begin_dir_renames;
+    std::vector<std::string> end_dir_renames;
 };
 
 struct JournalStats {
@@ -124,6 +128,8 @@ public:
     virtual Result<std::vector<uint64_t>> block_indices(uint64_t content_id) = 0;
     // The paths of the records whose source_path is `path`, in no particular order.
     virtual Result<std::vector<std::string>> dependents(const std::string& path) = 0;
+    // The directory renames begun and not ended (JournalBatch), as (from, to), oldest first.
+    virtual Result<std::vector<std::pair<std::string, std::string>>> dir_renames() = 0;
     // Applies the batch in one transaction; returns the stored put_entries (file ids set).
     virtual Result<std::vector<EntryRecord>> apply(const JournalBatch& batch) = 0;
     // A fresh id for dirty content (shares the index's never-reused id sequence).

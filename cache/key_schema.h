@@ -24,6 +24,9 @@
 //   meta      "instance_id"                              16 random hex characters naming this
 //                                                        cache in block ids (set at creation)
 //             "next_upload"                              u64 BE: the next upload serial
+//             "dir_renames"                              encode_paths(from1, to1, from2, to2, ...):
+//                                                        directory renames begun and not finished
+//                                                        (absent when there are none)
 //
 // Invariants:
 //  - Keys stay within LMDB's 511-byte key limit (kMaxKeyBytes).
@@ -66,7 +69,8 @@
 //  - encode_paths: varint count, then count strings.
 //  - encode_committed_blocks: string etag, varint size, varint count, then count strings, then
 //    varint blocks_per_id (absent in lists written before it existed: 1).
-// A different layout must bump kSchemaVersion: open_cache_env refuses other versions, except
+// A different layout must bump kSchemaVersion (a new meta key whose absence means "none", like
+// dir_renames, is not one: older code ignores it): open_cache_env refuses other versions, except
 // that versions 1 (no journal databases yet) and 2 (no sources database, journal format 1) are
 // upgraded in place to 3.
 #pragma once
@@ -89,6 +93,7 @@ inline constexpr std::string_view kMetaListedDirs = "listed_dirs";
 inline constexpr std::string_view kMetaEvictedBlocks = "evicted_blocks";
 inline constexpr std::string_view kMetaInstanceId = "instance_id";
 inline constexpr std::string_view kMetaNextUpload = "next_upload";
+inline constexpr std::string_view kMetaDirRenames = "dir_renames";
 
 inline constexpr const char* kDbMeta = "meta";
 inline constexpr const char* kDbEntries = "entries";

@@ -66,6 +66,7 @@ FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store,
         }
         resumed_.add(paths);
     }
+    if (writable().is_ok()) resume_dir_renames();
 }
 
 int64_t FilesystemImpl::now() const { return options_.clock_ns(); }

@@ -187,7 +187,10 @@ private:
     Status finish_resumed(const std::string& path);
     Status materialize(const std::string& path, LocalState* s, JournalBatch* batch);
     Status rename_file(const std::string& from, const std::string& to);
+    Result<Conditions> replace_conditions(const std::string& to, const std::optional<LocalState>& dst);
     void follow_rename(const std::string& from);
+    Status move_dir(const std::string& from, const std::string& to);
+    void resume_dir_renames();
     Status rename_dir(const std::string& from, const std::string& to);
     Result<std::optional<EntryRecord>> existing(const std::string& path);
 

@@ -174,7 +174,7 @@ Status FilesystemImpl::rename(uint64_t parent, const std::string& name, uint64_t
             AZB_ASSIGN_OR_RETURN(DirListing listing, current_listing(to));
             if (!listing.children.empty()) return Status(Code::kNotEmpty, to + " is not empty");
         }
-        AZB_RETURN_IF_ERROR(rename_dir(from, to));
+        AZB_RETURN_IF_ERROR(move_dir(from, to));
     } else {
         if (dst && dst->type == EntryType::kDirectory) return Status(Code::kIsDirectory, to);
         AZB_RETURN_IF_ERROR(rename_file(from, to));
@@ -183,6 +183,18 @@ Status FilesystemImpl::rename(uint64_t parent, const std::string& name, uint64_t
     negatives_.forget(to);
     negatives_.remember(from, now());
     return keep_parent(from);
+}
+
+// The commit condition of content that replaces whatever `to` holds in the store: a pending
+// delete there still has its blob (caller holds the lock of `to`).
+Result<Conditions> FilesystemImpl::replace_conditions(const std::string& to,
+                                                      const std::optional<LocalState>& dst) {
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> dst_j, wb_.journal->get(to));
+    if (dst_j) return commit_conditions(*dst_j);
+    if (dst) return commit_conditions(dst->record);
+    Conditions create_only;
+    create_only.if_none_match_any = true;
+    return create_only;
 }
 
 // A file (or symlink) moves to `to`, replacing what is there. Only the journal changes: the
@@ -202,16 +214,7 @@ Status FilesystemImpl::rename_file(const std::string& from, const std::string& t
                                        "(set user.azure.tier to Hot) before renaming it");
     }
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> dst, local_state(to));
-    // What the store holds at `to`: a pending delete there still has its blob.
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> dst_j, wb_.journal->get(to));
-    Conditions target;
-    if (dst_j) {
-        target = commit_conditions(*dst_j);
-    } else if (dst) {
-        target = commit_conditions(dst->record);
-    } else {
-        target.if_none_match_any = true;
-    }
+    AZB_ASSIGN_OR_RETURN(Conditions target, replace_conditions(to, dst));
     JournalBatch b;
     AZB_ASSIGN_OR_RETURN(std::vector<std::string> copying_to, wb_.journal->dependents(to));
     std::erase(copying_to, from);  // dropped by this very rename
@@ -270,6 +273,51 @@ void FilesystemImpl::follow_rename(const std::string& from) {
         std::lock_guard hl(h->mu);
         h->local = true;
         h->version.etag.clear();
+    }
+}
+
+// A directory rename is begun in the journal before its first child moves and ended after the
+// last, so a mount that stops in between (a crash) finishes it when it starts again.
+Status FilesystemImpl::move_dir(const std::string& from, const std::string& to) {
+    JournalBatch begin;
+    begin.begin_dir_renames.emplace_back(from, to);
+    AZB_RETURN_IF_ERROR(apply(begin).status());
+    Status st = rename_dir(from, to);
+    if (!st.is_ok()) {
+        spdlog::error("rename of directory {} to {} failed: {}; what was moved before the failure "
+                      "is under {}, the rest is still under {}", from, to, st.to_string(), to, from);
+    }
+    JournalBatch end;
+    end.end_dir_renames.push_back(from);
+    Status ended = apply(end).status();
+    return st.is_ok() ? ended : st;
+}
+
+// Finishes the directory renames the previous mount began and did not end. One that cannot
+// finish for want of the store is left for the next mount; any other failure ends it.
+void FilesystemImpl::resume_dir_renames() {
+    auto renames = wb_.journal->dir_renames();
+    if (!renames.is_ok()) {
+        spdlog::error("cannot read the unfinished directory renames: {}", renames.status().to_string());
+        return;
+    }
+    for (const auto& [from, to] : *renames) {
+        spdlog::warn("finishing the rename of directory {} to {} that the previous mount did not "
+                     "finish", from, to);
+        Result<std::optional<EntryRecord>> there = existing(from);
+        Status st = there.is_ok() && *there ? rename_dir(from, to) : there.status();
+        if (st.code() == Code::kUnavailable) {
+            spdlog::warn("rename of directory {} to {} is still unfinished: {}; the next mount tries "
+                         "again", from, to, st.to_string());
+            continue;
+        }
+        if (!st.is_ok()) {
+            spdlog::error("rename of directory {} to {} could not be finished: {}; what was not "
+                          "moved stays under {}", from, to, st.to_string(), from);
+        }
+        JournalBatch end;
+        end.end_dir_renames.push_back(from);
+        (void)apply(end);
     }
 }
 

@@ -139,6 +139,30 @@ TEST_F(JournalTest, DependentsFollowEveryPutAndDropAcrossAReopen) {
     EXPECT_EQ(deps("x"), (std::vector<std::string>{}));
 }
 
+TEST_F(JournalTest, UnfinishedDirectoryRenamesSurviveAReopenUntilEnded) {
+    using Renames = std::vector<std::pair<std::string, std::string>>;
+    JournalBatch begin;
+    begin.begin_dir_renames = {{"data/a", "data/b"}, {"data/x y", "data/z"}};
+    apply(begin);
+    reopen();
+    auto left = journal_->dir_renames();
+    ASSERT_TRUE(left.is_ok()) << left.status().to_string();
+    EXPECT_EQ(*left, (Renames{{"data/a", "data/b"}, {"data/x y", "data/z"}}));
+
+    JournalBatch end;
+    end.end_dir_renames = {"data/a"};
+    apply(end);
+    reopen();
+    left = journal_->dir_renames();
+    ASSERT_TRUE(left.is_ok());
+    EXPECT_EQ(*left, (Renames{{"data/x y", "data/z"}}));
+    end.end_dir_renames = {"data/x y"};
+    apply(end);
+    left = journal_->dir_renames();
+    ASSERT_TRUE(left.is_ok());
+    EXPECT_TRUE(left->empty());
+}
+
 TEST_F(JournalTest, RecordsAndDirtyBlocksSurviveAReopen) {
     JournalBatch b;
     b.put_records.emplace_back("f", upload_record(5, 300000));

@@ -79,6 +79,52 @@ TEST_F(RenameSemantics, ADirectoryRenameResumesAfterACrashPartWay) {
     expect_no_blob_under("d");
 }
 
+// A crash inside the rename call itself (some children moved, some not) is finished by the next
+// mount: the journal holds the rename from before the first child moved.
+TEST_F(RenameSemantics, ADirectoryRenameCutOffInsideTheCallIsFinishedByTheNextMount) {
+    make_committed_tree("d");
+    // The state rename("d", "e") has when it dies after moving six files.
+    JournalBatch begun;
+    begun.begin_dir_renames.emplace_back("d", "e");
+    ASSERT_TRUE(stack_->journal().apply(begun).is_ok());
+    ASSERT_TRUE(fs().mkdir(kRootInode, "e", 0755).is_ok());
+    for (int i = 0; i < 6; ++i) {
+        std::string f = "f" + std::to_string(i);
+        ASSERT_TRUE(fs().rename(ino("d"), f, ino("e"), f, 0).is_ok()) << f;
+    }
+    Status st = stack_->crash();
+    ASSERT_TRUE(st.is_ok()) << st.to_string();
+
+    EXPECT_FALSE(exists("d"));
+    for (int i = 0; i < kFiles; ++i) EXPECT_EQ(read_all(name("e", i)), content(i));
+    EXPECT_EQ(read_all("e/sub/deep"), "deep file");
+    Result<std::vector<std::pair<std::string, std::string>>> left = stack_->journal().dir_renames();
+    ASSERT_TRUE(left.is_ok());
+    EXPECT_TRUE(left->empty());
+    flush_all();
+    expect_tree_in_store("e");
+    expect_no_blob_under("d");
+}
+
+// A directory rename that fails part-way reports the failure and is not finished later behind
+// the application's back: what was not moved stays where it was.
+TEST_F(RenameSemantics, AFailedDirectoryRenameIsNotResumedByTheNextMount) {
+    make_committed_tree("d");
+    ASSERT_TRUE(memory_->set_tier(kModelContainer, name("d", 6), "Archive").is_ok());
+    stack_->advance_ms(2000);  // past the attribute TTL: the tier is seen
+    ASSERT_TRUE(exists(name("d", 6)));
+    Status st = fs().rename(kRootInode, "d", kRootInode, "e", 0);
+    EXPECT_EQ(st.code(), Code::kArchived) << st.to_string();
+    Result<std::vector<std::pair<std::string, std::string>>> left = stack_->journal().dir_renames();
+    ASSERT_TRUE(left.is_ok());
+    EXPECT_TRUE(left->empty());
+    st = stack_->crash();
+    ASSERT_TRUE(st.is_ok()) << st.to_string();
+    EXPECT_TRUE(exists(name("d", 6)));
+    EXPECT_TRUE(exists(name("d", 7)));
+    EXPECT_TRUE(exists(name("e", 0)));
+}
+
 // The old name's blob is deleted only after the copy is committed, also when the old name is
 // written again (its new content must not replace the blob being copied).
 TEST_F(RenameSemantics, TheOldNameWaitsForTheCopy) {
