@@ -11,6 +11,14 @@ now() { date +%s.%N; }
 # Median of the numbers on stdin (the lower middle for an even count).
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "NaN" }'; }
 
+# The commit the benchmarked checkout is at, noting uncommitted changes to tracked files.
+source_revision() {
+  local rev
+  rev="$(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if ! git -C "$here/.." diff --quiet HEAD 2>/dev/null; then rev="$rev (+ uncommitted changes)"; fi
+  echo "$rev"
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # Compact JSON of the top-level field KEY of the JSON file FILE ("null" when absent).

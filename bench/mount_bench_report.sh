@@ -35,11 +35,11 @@ ratio() {
 
 write_report() {
     local row key label unit short az rc raw rev
-    rev="$(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    rev="$(source_revision)"
     echo "# Mount benchmark"
     echo
     echo "$(date -u +%Y-%m-%dT%H:%MZ), nproc $(nproc), Azurite $("$azurite_bin" --version 2>/dev/null | tail -n 1)" \
-        "(in memory, one Node.js process), $(rclone version 2>/dev/null | head -n 1), azblobfs at $rev (+ working tree)," \
+        "(in memory, one Node.js process), $(rclone version 2>/dev/null | head -n 1), azblobfs at $rev," \
         "mode $mode, medians of $runs runs, load average $load_at_start at the start and" \
         "$(cut -d' ' -f1-3 /proc/loadavg) at the end. Throughput rows in MB/s (10^6 bytes/s, higher is better);" \
         "the other rows in seconds (lower is better)."

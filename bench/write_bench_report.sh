@@ -57,12 +57,12 @@ ratio() {
 
 write_report() {
     local rev key label unit az
-    rev="$(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    rev="$(source_revision)"
     echo "# Write benchmark"
     echo
     echo "$(date -u +%Y-%m-%dT%H:%MZ), nproc $(nproc), Azurite $("$azurite_bin" --version 2>/dev/null | tail -n 1)" \
         "(in memory, one Node.js process, a fresh one for each workload of each run), $(rclone version 2>/dev/null | head -n 1) (--vfs-cache-mode writes)," \
-        "azblobfs at $rev (+ working tree) with its default write options, local disk: $(df -T "$work" | awk 'NR == 2 { print $2 }')" \
+        "azblobfs at $rev with its default write options, local disk: $(df -T "$work" | awk 'NR == 2 { print $2 }')" \
         "under $work, medians of $runs runs, peers: ${tools[*]}, load average $load_at_start at the start and" \
         "$(cut -d' ' -f1-3 /proc/loadavg) at the end."
     echo
