@@ -190,6 +190,7 @@ private:
     Result<Conditions> replace_conditions(const std::string& to, const std::optional<LocalState>& dst);
     void follow_rename(const std::string& from);
     Status move_dir(const std::string& from, const std::string& to);
+    Status move_dir_children(const std::string& from, const std::string& to);
     void resume_dir_renames();
     Status rename_dir(const std::string& from, const std::string& to);
     Result<std::optional<EntryRecord>> existing(const std::string& path);

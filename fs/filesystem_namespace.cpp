@@ -282,7 +282,7 @@ Status FilesystemImpl::move_dir(const std::string& from, const std::string& to) 
     JournalBatch begin;
     begin.begin_dir_renames.emplace_back(from, to);
     AZB_RETURN_IF_ERROR(apply(begin).status());
-    Status st = rename_dir(from, to);
+    Status st = move_dir_children(from, to);
     if (!st.is_ok()) {
         spdlog::error("rename of directory {} to {} failed: {}; what was moved before the failure "
                       "is under {}, the rest is still under {}", from, to, st.to_string(), to, from);
@@ -291,6 +291,13 @@ Status FilesystemImpl::move_dir(const std::string& from, const std::string& to) 
     end.end_dir_renames.push_back(from);
     Status ended = apply(end).status();
     return st.is_ok() ? ended : st;
+}
+
+// The part of a directory rename its journal entry covers: every child moved, `from` removed,
+// and a marker for the parent of `from` if it existed only through `from` (keep_parent).
+Status FilesystemImpl::move_dir_children(const std::string& from, const std::string& to) {
+    AZB_RETURN_IF_ERROR(rename_dir(from, to));
+    return keep_parent(from);
 }
 
 // Finishes the directory renames the previous mount began and did not end. One that cannot
@@ -305,7 +312,7 @@ void FilesystemImpl::resume_dir_renames() {
         spdlog::warn("finishing the rename of directory {} to {} that the previous mount did not "
                      "finish", from, to);
         Result<std::optional<EntryRecord>> there = existing(from);
-        Status st = there.is_ok() && *there ? rename_dir(from, to) : there.status();
+        Status st = there.is_ok() && *there ? move_dir_children(from, to) : there.status();
         if (st.code() == Code::kUnavailable) {
             spdlog::warn("rename of directory {} to {} is still unfinished: {}; the next mount tries "
                          "again", from, to, st.to_string());

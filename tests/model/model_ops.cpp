@@ -22,6 +22,7 @@ constexpr Weight kWeights[] = {
     {OpKind::kRename, 9},  {OpKind::kUnlink, 4},   {OpKind::kMkdir, 6},     {OpKind::kRmdir, 5},
     {OpKind::kRead, 7},    {OpKind::kFsync, 6},    {OpKind::kClose, 4},     {OpKind::kFlushAll, 3},
     {OpKind::kOobPut, 3},  {OpKind::kOobDelete, 2}, {OpKind::kRemount, 2},  {OpKind::kCrash, 2},
+    {OpKind::kRenameDir, 4},
 };
 
 size_t depth_of(const std::string& path) {
@@ -50,6 +51,7 @@ const char* op_name(OpKind kind) {
         case OpKind::kOobDelete: return "kOobDelete";
         case OpKind::kRemount: return "kRemount";
         case OpKind::kCrash: return "kCrash";
+        case OpKind::kRenameDir: return "kRenameDir";
     }
     return "?";
 }
@@ -152,6 +154,33 @@ bool OpGenerator::make_rename(const ModelTree& model, const std::set<std::string
     return pick_new_name(model, file_name_pool(), 2, &op->path2);
 }
 
+// A directory without kept handles below it, to a new name or over an empty directory, never
+// into itself; sometimes cut off by a crash part-way.
+bool OpGenerator::make_rename_dir(const ModelTree& model, const std::set<std::string>& open_paths,
+                                  Op* op) {
+    std::vector<std::string> dirs = model.dirs();
+    dirs.erase(dirs.begin());  // the root
+    if (dirs.empty()) return false;
+    op->path = pick(dirs);
+    auto below_path = [](const std::string& p, const std::string& dir) {
+        return p == dir || p.rfind(dir + "/", 0) == 0;
+    };
+    for (const std::string& open : open_paths) {
+        if (below_path(open, op->path)) return false;
+    }
+    std::vector<std::string> empty_dirs;
+    for (const std::string& d : dirs) {
+        if (model.children(d).empty() && !below_path(d, op->path)) empty_dirs.push_back(d);
+    }
+    if (!empty_dirs.empty() && chance(30)) {
+        op->path2 = pick(empty_dirs);
+    } else if (!pick_new_name(model, dir_name_pool(), 1, &op->path2) || below_path(op->path2, op->path)) {
+        return false;
+    }
+    op->length = chance(40) ? 1 + below(4) : 0;
+    return true;
+}
+
 bool OpGenerator::make_oob_put(const ModelTree& model, const std::set<std::string>& open_paths, Op* op) {
     op->length = chance(20) ? 0 : write_length();
     op->seed = rand() & 0xFFFFFF;
@@ -197,6 +226,7 @@ bool OpGenerator::make_op(OpKind kind, const ModelTree& model, const std::set<st
             return op->length <= kMaxFileSize;
         }
         case OpKind::kRename: return make_rename(model, open_paths, op);
+        case OpKind::kRenameDir: return make_rename_dir(model, open_paths, op);
         case OpKind::kUnlink:
         case OpKind::kOobDelete:
             if (free_files.empty()) return false;

@@ -32,6 +32,9 @@ enum class OpKind {
     kOobDelete,   // flush_all, delete the blob behind the Filesystem, pass the TTLs
     kRemount,     // clean unmount without flushing, mount again on the same cache directory
     kCrash,       // drop everything without stopping or syncing, mount again
+    kRenameDir,   // rename directory `path` to `path2` (new name or over an empty directory);
+                  // `length` > 0: cut off by a crash after moving `length` children (at most
+                  // all), the way rename() leaves it, then mount again
 };
 
 struct Op {
@@ -81,6 +84,7 @@ private:
     bool make_op(OpKind kind, const ModelTree& model, const std::set<std::string>& open_paths, Op* op);
     bool make_oob_put(const ModelTree& model, const std::set<std::string>& open_paths, Op* op);
     bool make_rename(const ModelTree& model, const std::set<std::string>& open_paths, Op* op);
+    bool make_rename_dir(const ModelTree& model, const std::set<std::string>& open_paths, Op* op);
 
     uint64_t state_;
 };

@@ -50,6 +50,7 @@ bool ModelRunner::applicable(const Op& op) const {
         case OpKind::kRename:
             return model_.is_file(p) && model_.is_dir(parent_of(op.path2)) && !model_.is_dir(op.path2) &&
                    p != op.path2 && !handles_.count(p) && !handles_.count(op.path2);
+        case OpKind::kRenameDir: return rename_dir_applicable(op);
         case OpKind::kUnlink:
         case OpKind::kOobDelete: return model_.is_file(p) && !handles_.count(p);
         case OpKind::kRmdir: return !p.empty() && model_.is_dir(p);
@@ -68,6 +69,24 @@ bool ModelRunner::applicable(const Op& op) const {
     return false;
 }
 
+// A directory without kept handles below it, to a free name or an empty directory whose parent
+// exists, not into itself.
+bool ModelRunner::rename_dir_applicable(const Op& op) const {
+    auto under = [](const std::string& path, const std::string& dir) {
+        return path == dir || path.rfind(dir + "/", 0) == 0;
+    };
+    const std::string& to = op.path2;
+    if (op.path.empty() || to.empty() || !model_.is_dir(op.path) || !model_.is_dir(parent_of(to)) ||
+        under(to, op.path)) {
+        return false;
+    }
+    if (model_.exists(to) && !(model_.is_dir(to) && model_.children(to).empty())) return false;
+    for (const auto& [path, h] : handles_) {
+        if (under(path, op.path)) return false;
+    }
+    return true;
+}
+
 std::optional<std::string> ModelRunner::step(const Op& op) {
     ++steps_;
     if (!applicable(op)) return std::nullopt;
@@ -84,6 +103,7 @@ std::optional<std::string> ModelRunner::execute(const Op& op) {
         case OpKind::kAppend: return do_write(op, true);
         case OpKind::kTruncate: return do_truncate(op);
         case OpKind::kRename: return do_rename(op);
+        case OpKind::kRenameDir: return op.length > 0 ? do_cut_rename_dir(op) : do_rename(op);
         case OpKind::kUnlink:
         case OpKind::kRmdir: return do_remove(op);
         case OpKind::kMkdir: return do_mkdir(op);
@@ -191,8 +211,41 @@ std::optional<std::string> ModelRunner::do_rename(const Op& op) {
     if (!new_parent.is_ok()) return fail_text("lookup of " + new_dir, new_parent.status());
     Status st = fs.rename(*parent, name, *new_parent, new_name, 0);
     if (!st.is_ok()) return fail_text("rename", st);
-    model_.rename_file(op.path, op.path2);
+    if (op.kind == OpKind::kRenameDir) {
+        model_.rename_dir(op.path, op.path2);
+    } else {
+        model_.rename_file(op.path, op.path2);
+    }
     return std::nullopt;
+}
+
+// The state a directory rename leaves when the mount dies inside rename() after moving
+// op.length children (Filesystem::rename's order: begun in the journal, the new directory made,
+// children moved one by one), then the crash. The next mount must finish the rename.
+std::optional<std::string> ModelRunner::do_cut_rename_dir(const Op& op) {
+    Filesystem& fs = stack_->fs();
+    JournalBatch begun;
+    begun.begin_dir_renames.emplace_back(op.path, op.path2);
+    Result<std::vector<EntryRecord>> applied = stack_->journal().apply(begun);
+    if (!applied.is_ok()) return fail_text("journal the rename", applied.status());
+    if (!model_.exists(op.path2)) {
+        auto [dir, name] = split_path(op.path2);
+        Result<uint64_t> parent = inode_of(fs, dir);
+        if (!parent.is_ok()) return fail_text("lookup of " + dir, parent.status());
+        Result<EntryReply> made = fs.mkdir(*parent, name, 0755);
+        if (!made.is_ok()) return fail_text("mkdir of the new directory", made.status());
+    }
+    Result<uint64_t> from = inode_of(fs, op.path);
+    if (!from.is_ok()) return fail_text("lookup of " + op.path, from.status());
+    Result<uint64_t> to = inode_of(fs, op.path2);
+    if (!to.is_ok()) return fail_text("lookup of " + op.path2, to.status());
+    std::vector<std::string> children = model_.children(op.path);
+    for (size_t i = 0; i < children.size() && i < op.length; ++i) {
+        Status st = fs.rename(*from, children[i], *to, children[i], 0);
+        if (!st.is_ok()) return fail_text("rename of child " + children[i], st);
+    }
+    model_.rename_dir(op.path, op.path2);
+    return do_remount(true);
 }
 
 std::optional<std::string> ModelRunner::do_remove(const Op& op) {

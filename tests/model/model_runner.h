@@ -46,11 +46,13 @@ private:
 
     // False when the op's preconditions do not hold in the model (the op is skipped).
     bool applicable(const Op& op) const;
+    bool rename_dir_applicable(const Op& op) const;
     std::optional<std::string> execute(const Op& op);
     std::optional<std::string> do_create(const Op& op);
     std::optional<std::string> do_write(const Op& op, bool append);
     std::optional<std::string> do_truncate(const Op& op);
-    std::optional<std::string> do_rename(const Op& op);
+    std::optional<std::string> do_rename(const Op& op);  // kRename and kRenameDir
+    std::optional<std::string> do_cut_rename_dir(const Op& op);
     std::optional<std::string> do_remove(const Op& op);
     std::optional<std::string> do_mkdir(const Op& op);
     std::optional<std::string> do_read(const Op& op);

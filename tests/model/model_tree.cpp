@@ -57,6 +57,19 @@ void ModelTree::rename_file(const std::string& from, const std::string& to) {
     nodes_[to] = std::move(node);
 }
 
+void ModelTree::rename_dir(const std::string& from, const std::string& to) {
+    std::map<std::string, Node> moved;
+    for (auto it = nodes_.begin(); it != nodes_.end();) {
+        if (it->first == from || it->first.rfind(from + "/", 0) == 0) {
+            moved[to + it->first.substr(from.size())] = std::move(it->second);
+            it = nodes_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto& [path, node] : moved) nodes_[path] = std::move(node);
+}
+
 void ModelTree::put_file(const std::string& path, const std::string& bytes) {
     for (std::string dir = parent_of(path); !dir.empty(); dir = parent_of(dir)) {
         if (!exists(dir)) nodes_[dir] = Node{true, {}};

@@ -39,6 +39,8 @@ public:
     void remove(const std::string& path) { nodes_.erase(path); }
     // Moves a file (replacing a file at `to`).
     void rename_file(const std::string& from, const std::string& to);
+    // Moves a directory and everything below it (replacing an empty directory at `to`).
+    void rename_dir(const std::string& from, const std::string& to);
     // A file whose parents may not exist yet (an out-of-band put): creates the directories.
     void put_file(const std::string& path, const std::string& bytes);
 
