@@ -312,7 +312,8 @@ void FilesystemImpl::resume_dir_renames() {
         spdlog::warn("finishing the rename of directory {} to {} that the previous mount did not "
                      "finish", from, to);
         Result<std::optional<EntryRecord>> there = existing(from);
-        Status st = there.is_ok() && *there ? move_dir_children(from, to) : there.status();
+        // Without `from` every child has moved; the parent's marker may still be missing.
+        Status st = !there.is_ok() ? there.status() : *there ? move_dir_children(from, to) : keep_parent(from);
         if (st.code() == Code::kUnavailable) {
             spdlog::warn("rename of directory {} to {} is still unfinished: {}; the next mount tries "
                          "again", from, to, st.to_string());

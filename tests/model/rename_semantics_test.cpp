@@ -106,6 +106,33 @@ TEST_F(RenameSemantics, ADirectoryRenameCutOffInsideTheCallIsFinishedByTheNextMo
     expect_no_blob_under("d");
 }
 
+// A crash after the old directory is gone but before its parent, which existed only through it,
+// got a marker: the next mount still gives the parent its marker.
+TEST_F(RenameSemantics, AFinishedRenameWhoseOldDirectoryIsGoneStillKeepsItsParent) {
+    ASSERT_TRUE(memory_->put_blob(kModelContainer, "p/d/f", "x", PutOptions{}).is_ok());
+    ASSERT_TRUE(exists("p/d/f"));
+    JournalBatch begun;
+    begun.begin_dir_renames.emplace_back("p/d", "e");
+    ASSERT_TRUE(stack_->journal().apply(begun).is_ok());
+    ASSERT_TRUE(fs().mkdir(kRootInode, "e", 0755).is_ok());
+    ASSERT_TRUE(fs().rename(ino("p/d"), "f", ino("e"), "f", 0).is_ok());
+    // rename_dir's last step: p/d goes (its marker, made when f left, was never uploaded).
+    JournalBatch gone;
+    gone.drop_records.push_back("p/d");
+    gone.remove_entries.push_back("p/d");
+    ASSERT_TRUE(stack_->journal().apply(gone).is_ok());
+    flush_all();  // the uploads of the moved file ran before the crash: no blob is left under p
+    Status st = stack_->crash();
+    ASSERT_TRUE(st.is_ok()) << st.to_string();
+
+    flush_all();
+    EXPECT_EQ(blob("p"), "") << "the parent of the renamed directory has no marker";
+    EXPECT_EQ(blob("e/f"), "x");
+    EXPECT_EQ(blob("p/d/f"), "<missing>");
+    stack_->advance_ms(2000);  // past the TTLs: the root is listed again from the store
+    EXPECT_TRUE(exists("p"));
+}
+
 // A directory rename that fails part-way reports the failure and is not finished later behind
 // the application's back: what was not moved stays where it was.
 TEST_F(RenameSemantics, AFailedDirectoryRenameIsNotResumedByTheNextMount) {
