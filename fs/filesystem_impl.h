@@ -191,6 +191,7 @@ private:
     void follow_rename(const std::string& from);
     Status move_dir(const std::string& from, const std::string& to);
     Status move_dir_children(const std::string& from, const std::string& to);
+    Status finish_dir_rename(const std::string& from, const std::string& to);
     void resume_dir_renames();
     Status rename_dir(const std::string& from, const std::string& to);
     Result<std::optional<EntryRecord>> existing(const std::string& path);

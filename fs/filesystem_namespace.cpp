@@ -182,7 +182,8 @@ Status FilesystemImpl::rename(uint64_t parent, const std::string& name, uint64_t
     inodes_.rename(from, to);
     negatives_.forget(to);
     negatives_.remember(from, now());
-    return keep_parent(from);
+    // move_dir already kept the parent, inside the journaled part of the rename.
+    return src->type == EntryType::kDirectory ? Status::ok() : keep_parent(from);
 }
 
 // The commit condition of content that replaces whatever `to` holds in the store: a pending
@@ -300,6 +301,14 @@ Status FilesystemImpl::move_dir_children(const std::string& from, const std::str
     return keep_parent(from);
 }
 
+// The rest of a directory rename the previous mount began. Without `from` every child has
+// moved; the parent's marker may still be missing.
+Status FilesystemImpl::finish_dir_rename(const std::string& from, const std::string& to) {
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> there, existing(from));
+    if (there) return move_dir_children(from, to);
+    return keep_parent(from);
+}
+
 // Finishes the directory renames the previous mount began and did not end. One that cannot
 // finish for want of the store is left for the next mount; any other failure ends it.
 void FilesystemImpl::resume_dir_renames() {
@@ -311,9 +320,7 @@ void FilesystemImpl::resume_dir_renames() {
     for (const auto& [from, to] : *renames) {
         spdlog::warn("finishing the rename of directory {} to {} that the previous mount did not "
                      "finish", from, to);
-        Result<std::optional<EntryRecord>> there = existing(from);
-        // Without `from` every child has moved; the parent's marker may still be missing.
-        Status st = !there.is_ok() ? there.status() : *there ? move_dir_children(from, to) : keep_parent(from);
+        Status st = finish_dir_rename(from, to);
         if (st.code() == Code::kUnavailable) {
             spdlog::warn("rename of directory {} to {} is still unfinished: {}; the next mount tries "
                          "again", from, to, st.to_string());
@@ -325,7 +332,11 @@ void FilesystemImpl::resume_dir_renames() {
         }
         JournalBatch end;
         end.end_dir_renames.push_back(from);
-        (void)apply(end);
+        Status ended = apply(end).status();
+        if (!ended.is_ok()) {
+            spdlog::error("rename of directory {} to {} stays recorded as unfinished: {}", from, to,
+                          ended.to_string());
+        }
     }
 }
 

@@ -162,19 +162,16 @@ bool OpGenerator::make_rename_dir(const ModelTree& model, const std::set<std::st
     dirs.erase(dirs.begin());  // the root
     if (dirs.empty()) return false;
     op->path = pick(dirs);
-    auto below_path = [](const std::string& p, const std::string& dir) {
-        return p == dir || p.rfind(dir + "/", 0) == 0;
-    };
     for (const std::string& open : open_paths) {
-        if (below_path(open, op->path)) return false;
+        if (within(open, op->path)) return false;
     }
     std::vector<std::string> empty_dirs;
     for (const std::string& d : dirs) {
-        if (model.children(d).empty() && !below_path(d, op->path)) empty_dirs.push_back(d);
+        if (model.children(d).empty() && !within(d, op->path)) empty_dirs.push_back(d);
     }
     if (!empty_dirs.empty() && chance(30)) {
         op->path2 = pick(empty_dirs);
-    } else if (!pick_new_name(model, dir_name_pool(), 1, &op->path2) || below_path(op->path2, op->path)) {
+    } else if (!pick_new_name(model, dir_name_pool(), 1, &op->path2) || within(op->path2, op->path)) {
         return false;
     }
     op->length = chance(40) ? 1 + below(4) : 0;

@@ -72,17 +72,14 @@ bool ModelRunner::applicable(const Op& op) const {
 // A directory without kept handles below it, to a free name or an empty directory whose parent
 // exists, not into itself.
 bool ModelRunner::rename_dir_applicable(const Op& op) const {
-    auto under = [](const std::string& path, const std::string& dir) {
-        return path == dir || path.rfind(dir + "/", 0) == 0;
-    };
     const std::string& to = op.path2;
     if (op.path.empty() || to.empty() || !model_.is_dir(op.path) || !model_.is_dir(parent_of(to)) ||
-        under(to, op.path)) {
+        within(to, op.path)) {
         return false;
     }
     if (model_.exists(to) && !(model_.is_dir(to) && model_.children(to).empty())) return false;
     for (const auto& [path, h] : handles_) {
-        if (under(path, op.path)) return false;
+        if (within(path, op.path)) return false;
     }
     return true;
 }

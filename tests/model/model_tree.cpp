@@ -11,6 +11,10 @@ std::string join_path(const std::string& dir, const std::string& name) {
     return dir.empty() ? name : dir + "/" + name;
 }
 
+bool within(const std::string& path, const std::string& dir) {
+    return path == dir || path.rfind(dir + "/", 0) == 0;
+}
+
 bool ModelTree::is_dir(const std::string& path) const {
     auto it = nodes_.find(path);
     return it != nodes_.end() && it->second.dir;
@@ -60,7 +64,7 @@ void ModelTree::rename_file(const std::string& from, const std::string& to) {
 void ModelTree::rename_dir(const std::string& from, const std::string& to) {
     std::map<std::string, Node> moved;
     for (auto it = nodes_.begin(); it != nodes_.end();) {
-        if (it->first == from || it->first.rfind(from + "/", 0) == 0) {
+        if (within(it->first, from)) {
             moved[to + it->first.substr(from.size())] = std::move(it->second);
             it = nodes_.erase(it);
         } else {

@@ -49,6 +49,8 @@ private:
 };
 
 std::string parent_of(const std::string& path);
+// True when `path` is `dir` or lies below it.
+bool within(const std::string& path, const std::string& dir);
 std::string join_path(const std::string& dir, const std::string& name);
 
 }  // namespace azblobfs::testing
