@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <unistd.h>
 #include <filesystem>
 
 #include <openssl/rand.h>
@@ -16,7 +17,7 @@
 namespace azblobfs {
 namespace {
 
-constexpr unsigned int kMaxDbs = 10;  // the eight of key_schema.h plus room for the sidecar index
+constexpr unsigned int kMaxDbs = 16;  // the twelve of key_schema.h plus room
 constexpr const char* kLockFile = "azblobfs.lock";
 
 Status make_private_dir(const std::string& dir) {
@@ -63,6 +64,7 @@ Status check_schema(lmdb::WriteTxn& txn, const CacheDbis& dbis) {
         // sources database. The missing databases are created empty, which is what they hold
         // for records of the older formats (journal format 1 has no source_path).
         if (*version == 1) AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaInstanceId, random_instance_id()));
+        AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaIndexIncomplete, "1"));
         AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaSchemaVersion,
                                     keys::encode_u32_be(keys::kSchemaVersion)));
         version = keys::kSchemaVersion;
@@ -81,7 +83,23 @@ Status check_schema(lmdb::WriteTxn& txn, const CacheDbis& dbis) {
     return txn.put(dbis.meta, keys::kMetaListedDirs, keys::encode_u64_be(headers));
 }
 
-Result<CacheDbis> open_dbis(MDB_env* env) {
+// The rules to use: the given ones (stored when they differ from the cache's, which then marks
+// the index incomplete), else the stored ones, else the defaults.
+Result<std::optional<index::IndexRules>> settle_rules(lmdb::WriteTxn& txn, const CacheDbis& dbis,
+                                                      std::optional<index::IndexRules> given) {
+    AZB_ASSIGN_OR_RETURN(auto stored_text, txn.get(dbis.meta, keys::kMetaIndexRules));
+    std::optional<index::IndexRules> stored;
+    if (stored_text) stored = index::IndexRules::from_json(*stored_text);
+    if (!given) return stored ? stored : std::optional<index::IndexRules>(index::IndexRules::defaults());
+    std::string text = given->to_json();
+    if (stored_text && *stored_text == text) return given;
+    AZB_ASSIGN_OR_RETURN(auto entries, txn.count(dbis.entries));
+    if (entries > 1) AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaIndexIncomplete, "1"));
+    AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaIndexRules, text));
+    return given;
+}
+
+Result<CacheDbis> open_dbis(MDB_env* env, std::optional<index::IndexRules>* rules) {
     AZB_ASSIGN_OR_RETURN(auto txn, lmdb::WriteTxn::begin(env));
     CacheDbis dbis;
     AZB_ASSIGN_OR_RETURN(dbis.meta, txn.open_dbi(keys::kDbMeta, MDB_CREATE));
@@ -92,15 +110,23 @@ Result<CacheDbis> open_dbis(MDB_env* env) {
     AZB_ASSIGN_OR_RETURN(dbis.dirty, txn.open_dbi(keys::kDbDirty, MDB_CREATE));
     AZB_ASSIGN_OR_RETURN(dbis.blocklists, txn.open_dbi(keys::kDbBlockLists, MDB_CREATE));
     AZB_ASSIGN_OR_RETURN(dbis.sources, txn.open_dbi(keys::kDbSources, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.fields, txn.open_dbi(keys::kDbFields, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.fieldnames, txn.open_dbi(keys::kDbFieldNames, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.docs, txn.open_dbi(keys::kDbDocs, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.pending, txn.open_dbi(keys::kDbPending, MDB_CREATE));
     AZB_RETURN_IF_ERROR(check_schema(txn, dbis));
+    AZB_ASSIGN_OR_RETURN(*rules, settle_rules(txn, dbis, *rules));
     AZB_RETURN_IF_ERROR(txn.commit());
     return dbis;
 }
 
 }  // namespace
 
-LmdbCacheEnv::LmdbCacheEnv(std::string dir, DirLock lock, lmdb::Env env, CacheDbis dbis)
-    : dir_(std::move(dir)), lock_(std::move(lock)), env_(std::move(env)), dbis_(dbis) {
+LmdbCacheEnv::LmdbCacheEnv(std::string dir, std::optional<DirLock> lock, lmdb::Env env,
+                           CacheDbis dbis, index::IndexRules rules)
+    : dir_(std::move(dir)), lock_(std::move(lock)), env_(std::move(env)), rules_(std::move(rules)),
+      dbis_(dbis) {
+    dbis_.rules = &rules_;
     MDB_stat st{};
     if (mdb_env_stat(env_.get(), &st) == 0) page_size_ = st.ms_psize;
 }
@@ -120,22 +146,30 @@ CacheEnvStats LmdbCacheEnv::stats() {
     return out;
 }
 
-Result<std::shared_ptr<CacheEnv>> open_cache_env(const std::string& dir, uint64_t map_size_bytes) {
-    if (map_size_bytes == 0) {
-        return Status(Code::kInvalidArgument, "cache size of " + dir + " must be positive");
+Result<std::shared_ptr<CacheEnv>> open_cache_env(const std::string& dir, uint64_t map_size_bytes,
+                                                 CacheEnvOptions options) {
+    const bool exists = ::access((dir + "/data.mdb").c_str(), R_OK) == 0;
+    if (map_size_bytes == 0 && !exists) {
+        return Status(Code::kNotFound, "cache directory " + dir + " holds no index (data.mdb)");
     }
-    AZB_RETURN_IF_ERROR(make_private_dir(dir));
-    AZB_ASSIGN_OR_RETURN(DirLock lock, DirLock::acquire(dir + "/" + kLockFile, dir));
+    std::optional<DirLock> lock;
+    if (!options.beside_mount) {
+        AZB_RETURN_IF_ERROR(make_private_dir(dir));
+        auto acquired = DirLock::acquire(dir + "/" + kLockFile, dir);
+        if (!acquired) return acquired.status();
+        lock.emplace(std::move(acquired).value());
+    }
     auto env = lmdb::Env::open(dir, MDB_NOSYNC | MDB_NOTLS, kMaxDbs, map_size_bytes);
     if (!env) return env.status().with_context("cache directory " + dir);
     int dead = 0;
     int rc = mdb_reader_check(env->get(), &dead);
     if (rc != 0) return lmdb::error(rc, "mdb_reader_check").with_context("cache directory " + dir);
     if (dead > 0) spdlog::info("cache directory {}: cleared {} stale LMDB readers", dir, dead);
-    auto dbis = open_dbis(env->get());
+    std::optional<index::IndexRules> rules = std::move(options.rules);
+    auto dbis = open_dbis(env->get(), &rules);
     if (!dbis) return dbis.status().with_context("cache directory " + dir);
-    return std::shared_ptr<CacheEnv>(
-        std::make_shared<LmdbCacheEnv>(dir, std::move(lock), std::move(env).value(), *dbis));
+    return std::shared_ptr<CacheEnv>(std::make_shared<LmdbCacheEnv>(
+        dir, std::move(lock), std::move(env).value(), *dbis, std::move(*rules)));
 }
 
 }  // namespace azblobfs

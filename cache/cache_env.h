@@ -14,8 +14,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "cache/index_rules.h"
 #include "common/status.h"
 
 namespace azblobfs {
@@ -33,7 +35,19 @@ public:
     virtual CacheEnvStats stats() = 0;
 };
 
-// Opens (or creates) the environment in `dir`.
-Result<std::shared_ptr<CacheEnv>> open_cache_env(const std::string& dir, uint64_t map_size_bytes);
+struct CacheEnvOptions {
+    // The field index's rules. Unset: the rules stored in the cache (meta "index_rules"), else
+    // IndexRules::defaults(). Rules that differ from the stored ones are stored and mark the
+    // index incomplete until `azblobfs index rebuild`.
+    std::optional<index::IndexRules> rules;
+    // Open beside the mount that holds the directory (azblobfs query / index rebuild --mount):
+    // no directory lock; LMDB's own lock file serialises writers across the two processes.
+    bool beside_mount = false;
+};
+
+// Opens (or creates) the environment in `dir`. map_size_bytes 0 keeps the size the cache was
+// created with (NotFound when the directory holds no cache yet).
+Result<std::shared_ptr<CacheEnv>> open_cache_env(const std::string& dir, uint64_t map_size_bytes,
+                                                 CacheEnvOptions options = {});
 
 }  // namespace azblobfs

@@ -1,5 +1,6 @@
 #include "cache/index_rows.h"
 
+#include "cache/field_rows.h"
 #include "cache/key_schema.h"
 
 namespace azblobfs::index_rows {
@@ -7,8 +8,8 @@ namespace {
 
 struct Doomed {
     std::string key;
-    uint64_t file_id = 0;
-    EntryType type = EntryType::kFile;
+    std::string path;
+    EntryRecord record;
 };
 
 bool is_descendant(std::string_view path, std::string_view dir) {
@@ -32,7 +33,8 @@ Status collect_descendants(const lmdb::Txn& txn, const CacheDbis& dbis, const st
         // A hashed key only shares the first bytes of its path: check the stored full path.
         if (decoded.stored_path) mine = is_descendant(*decoded.stored_path, dir);
         if (mine) {
-            out->push_back(Doomed{std::string(key), decoded.record.file_id, decoded.record.type});
+            std::string path = decoded.stored_path ? *decoded.stored_path : std::string(key.substr(1));
+            out->push_back(Doomed{std::string(key), std::move(path), std::move(decoded.record)});
         }
         AZB_ASSIGN_OR_RETURN(item, cursor.next());
     }
@@ -47,8 +49,9 @@ Status remove_descendants(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std:
     AZB_RETURN_IF_ERROR(collect_descendants(txn, dbis, dir, 'h', &doomed));
     for (const Doomed& d : doomed) {
         AZB_RETURN_IF_ERROR(txn.del(dbis.entries, d.key).status());
-        AZB_RETURN_IF_ERROR(delete_listing_rows(txn, dbis, d.file_id));
-        removed_ids->push_back(d.file_id);
+        AZB_RETURN_IF_ERROR(delete_listing_rows(txn, dbis, d.record.file_id));
+        AZB_RETURN_IF_ERROR(field_rows::on_remove(txn, dbis, d.path, d.record));
+        removed_ids->push_back(d.record.file_id);
     }
     return Status::ok();
 }
@@ -105,6 +108,7 @@ Result<EntryRecord> upsert_entry(lmdb::WriteTxn& txn, const CacheDbis& dbis,
         AZB_RETURN_IF_ERROR(reserve_file_id(txn, dbis, record.file_id));
     }
     AZB_RETURN_IF_ERROR(write_entry(txn, dbis, path, record));
+    AZB_RETURN_IF_ERROR(field_rows::on_upsert(txn, dbis, path, existing, record));
     return record;
 }
 
@@ -114,6 +118,7 @@ Result<uint64_t> remove_entry_tree(lmdb::WriteTxn& txn, const CacheDbis& dbis,
     if (!existing) return uint64_t{0};
     AZB_RETURN_IF_ERROR(txn.del(dbis.entries, keys::entry_key(path)).status());
     AZB_RETURN_IF_ERROR(delete_listing_rows(txn, dbis, existing->file_id));
+    AZB_RETURN_IF_ERROR(field_rows::on_remove(txn, dbis, path, *existing));
     removed_ids->push_back(existing->file_id);
     if (existing->type == EntryType::kDirectory) {
         AZB_RETURN_IF_ERROR(remove_descendants(txn, dbis, path, removed_ids));

@@ -57,6 +57,9 @@ std::string encode_u32_be(uint32_t v) {
     return out;
 }
 
+std::string field_name_key(std::string_view field_key) { return "n" + std::string(field_key); }
+std::string field_id_key(uint32_t field_id) { return "i" + encode_u32_be(field_id); }
+
 std::optional<uint64_t> decode_u64_be(std::string_view bytes) {
     if (bytes.size() != 8) return std::nullopt;
     uint64_t v = 0;

@@ -27,6 +27,24 @@
 //             "dir_renames"                              encode_paths(from1, to1, from2, to2, ...):
 //                                                        directory renames begun and not finished
 //                                                        (absent when there are none)
+//             "next_field_id"                            u32 BE: the next unused field id (absent: 1)
+//             "sidecars_indexed", "sidecars_skipped"     u64 BE: docs rows in state 1 / 2
+//             "index_rules"                              IndexRules::to_json() of the rules the
+//                                                        field rows were built with
+//             "index_incomplete"                         present (value "1") when entries exist
+//                                                        that have no field rows (a cache upgraded
+//                                                        from schema 3 or changed rules) until
+//                                                        `azblobfs index rebuild` ends
+//   fields    field id (u32 BE) + encode_value(v)        empty: file `file_id` has value v in
+//             + file_id (u64 BE)                         that field (cache/index_value.h: the
+//                                                        encoding sorts as the values do)
+//   fieldnames 'n' + field key ("s:income", "m:x")      u32 BE field id
+//             'i' + field id (u32 BE)                    the field key (for output)
+//   docs      file_id (u64 BE)                           encode_doc (cache/field_rows.h): the
+//                                                        path, and for a sidecar its state, the
+//                                                        ETag its rows were read from and its rows
+//   pending   file_id (u64 BE)                           empty: a sidecar whose entry ETag is not
+//                                                        the one its rows were read from
 //
 // Invariants:
 //  - Keys stay within LMDB's 511-byte key limit (kMaxKeyBytes).
@@ -53,6 +71,10 @@
 //    Unlike entries and journal, a row does not repeat its own path: for a hashed key (a path
 //    over 510 bytes) two paths would have to share a SHA-256 to be confused.
 //  - A path with a journal record: its entries record is the local state (journal.h).
+//  - fields, docs and pending follow entries in the same transaction (cache/field_rows.h): a
+//    file entry has a docs row and exactly the fields rows its record, path and sidecar give.
+//    One field's rows are one key range sorted by value, so an equality or a range on one
+//    field is one cursor walk that reads no row of another field.
 //
 // Value encodings (all integers as noted; "varint" is unsigned LEB128, signed values zigzag):
 //  - encode_entry, format 1: u8 format (=1), u8 EntryType, u8 flags (bit0 has_marker, bit1 full
@@ -72,7 +94,8 @@
 // A different layout must bump kSchemaVersion (a new meta key whose absence means "none", like
 // dir_renames, is not one: older code ignores it): open_cache_env refuses other versions, except
 // that versions 1 (no journal databases yet) and 2 (no sources database, journal format 1) are
-// upgraded in place to 3.
+// upgraded in place to 4; version 3 gains the field index databases, empty, and
+// "index_incomplete".
 #pragma once
 
 #include <cstdint>
@@ -85,7 +108,7 @@
 
 namespace azblobfs::keys {
 
-inline constexpr uint32_t kSchemaVersion = 3;
+inline constexpr uint32_t kSchemaVersion = 4;
 inline constexpr uint32_t kOldestUpgradableSchemaVersion = 1;
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
 inline constexpr std::string_view kMetaNextFileId = "next_file_id";
@@ -94,6 +117,11 @@ inline constexpr std::string_view kMetaEvictedBlocks = "evicted_blocks";
 inline constexpr std::string_view kMetaInstanceId = "instance_id";
 inline constexpr std::string_view kMetaNextUpload = "next_upload";
 inline constexpr std::string_view kMetaDirRenames = "dir_renames";
+inline constexpr std::string_view kMetaNextFieldId = "next_field_id";
+inline constexpr std::string_view kMetaSidecarsIndexed = "sidecars_indexed";
+inline constexpr std::string_view kMetaSidecarsSkipped = "sidecars_skipped";
+inline constexpr std::string_view kMetaIndexRules = "index_rules";
+inline constexpr std::string_view kMetaIndexIncomplete = "index_incomplete";
 
 inline constexpr const char* kDbMeta = "meta";
 inline constexpr const char* kDbEntries = "entries";
@@ -103,6 +131,10 @@ inline constexpr const char* kDbJournal = "journal";
 inline constexpr const char* kDbDirty = "dirty";
 inline constexpr const char* kDbBlockLists = "blocklists";
 inline constexpr const char* kDbSources = "sources";
+inline constexpr const char* kDbFields = "fields";
+inline constexpr const char* kDbFieldNames = "fieldnames";
+inline constexpr const char* kDbDocs = "docs";
+inline constexpr const char* kDbPending = "pending";
 
 inline constexpr size_t kMaxKeyBytes = 511;  // LMDB's default mdb_env_get_maxkeysize
 inline constexpr size_t kSha256Bytes = 32;
@@ -144,6 +176,10 @@ std::string encode_child(EntryType type);
 Result<EntryType> decode_child(std::string_view value);
 std::string encode_listing_header(int64_t validated_at_ns);
 Result<int64_t> decode_listing_header(std::string_view value);
+
+// fieldnames
+std::string field_name_key(std::string_view field_key);
+std::string field_id_key(uint32_t field_id);
 
 // blocks
 struct BlockKey {

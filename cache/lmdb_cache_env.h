@@ -10,10 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "cache/cache_env.h"
 #include "cache/dir_lock.h"
+#include "cache/index_rules.h"
 #include "cache/lmdb.h"
 
 namespace azblobfs {
@@ -27,17 +29,26 @@ struct CacheDbis {
     lmdb::Dbi dirty;
     lmdb::Dbi blocklists;
     lmdb::Dbi sources;
+    lmdb::Dbi fields;
+    lmdb::Dbi fieldnames;
+    lmdb::Dbi docs;
+    lmdb::Dbi pending;
+    // The rules of the field index (owned by the environment); null in a copy made before the
+    // environment exists, never null in LmdbCacheEnv::dbis().
+    const index::IndexRules* rules = nullptr;
 };
 
 class LmdbCacheEnv final : public CacheEnv {
 public:
-    LmdbCacheEnv(std::string dir, DirLock lock, lmdb::Env env, CacheDbis dbis);
+    LmdbCacheEnv(std::string dir, std::optional<DirLock> lock, lmdb::Env env, CacheDbis dbis,
+                 index::IndexRules rules);
 
     Status sync() override;
     CacheEnvStats stats() override;
 
     const std::string& dir() const { return dir_; }
     const CacheDbis& dbis() const { return dbis_; }
+    const index::IndexRules& rules() const { return rules_; }
     MDB_env* raw() const { return env_.get(); }
     // The LMDB page size (the unit of the block cache's accounting).
     uint64_t page_size() const { return page_size_; }
@@ -47,9 +58,10 @@ public:
 
 private:
     std::string dir_;
-    DirLock lock_;  // declared before env_: released after the environment closes
+    std::optional<DirLock> lock_;  // none beside a mount; declared before env_: released after the environment closes
     lmdb::Env env_;
-    CacheDbis dbis_;
+    index::IndexRules rules_;
+    CacheDbis dbis_;  // dbis_.rules points at rules_
     uint64_t page_size_ = 4096;
 };
 

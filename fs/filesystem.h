@@ -42,6 +42,7 @@
 #include "cache/journal.h"
 #include "cache/metadata_index.h"
 #include "cache/path_locks.h"
+#include "cache/sidecar_index.h"
 #include "common/status.h"
 
 namespace azblobfs {
@@ -182,9 +183,12 @@ struct WriteBack {
 // The store, index and cache are not used by anything else in the process, except that the
 // composition root reads their stats() for status.json (read-only, thread-safe by contract) and
 // the flusher (given in `write_back`) shares them.
+// `sidecars` (may be null): sidecar files written or renamed through the mount are indexed
+// from their local content when they are closed or renamed (cache/sidecar_index.h).
 std::unique_ptr<Filesystem> make_filesystem(std::shared_ptr<BlobStore> store,
                                             std::shared_ptr<MetadataIndex> index,
                                             std::shared_ptr<BlockCache> cache, FsOptions options,
-                                            WriteBack write_back = {});
+                                            WriteBack write_back = {},
+                                            std::shared_ptr<SidecarIndex> sidecars = {});
 
 }  // namespace azblobfs

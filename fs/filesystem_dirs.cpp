@@ -7,6 +7,10 @@ namespace azblobfs {
 // The listing of `dir`, re-listed when older than dir_ttl; stale when the store is offline.
 Result<DirListing> FilesystemImpl::current_listing(const std::string& dir) {
     int64_t t = now();
+    if (in_views(dir)) {
+        AZB_ASSIGN_OR_RETURN(std::vector<DirChild> children, views_->children(dir));
+        return DirListing{std::move(children), t};
+    }
     AZB_ASSIGN_OR_RETURN(std::optional<DirListing> listing, index_->listing(dir));
     if (listing && fresh(listing->validated_at_ns, options_.dir_ttl_s, t)) return *listing;
     Result<DirListing> loaded = loader_.load(dir, t);

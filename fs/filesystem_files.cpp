@@ -249,6 +249,7 @@ Result<std::string> FilesystemImpl::readlink(uint64_t ino) {
     if (record.type != EntryType::kSymlink) {
         return Status(Code::kInvalidArgument, path + " is not a symbolic link");
     }
+    if (in_views(path)) return view_target(path);
     if (wb_.journal) {
         AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
         if (j && j->kind == JournalKind::kUpload) return read_local(path, *j, record, 0, j->size);

@@ -30,9 +30,11 @@ int64_t seconds_to_ns(double s) { return static_cast<int64_t>(std::llround(s * 1
 std::unique_ptr<Filesystem> make_filesystem(std::shared_ptr<BlobStore> store,
                                             std::shared_ptr<MetadataIndex> index,
                                             std::shared_ptr<BlockCache> cache, FsOptions options,
-                                            WriteBack write_back) {
+                                            WriteBack write_back,
+                                            std::shared_ptr<SidecarIndex> sidecars) {
     return std::make_unique<FilesystemImpl>(std::move(store), std::move(index), std::move(cache),
-                                            std::move(options), std::move(write_back));
+                                            std::move(options), std::move(write_back),
+                                            std::move(sidecars));
 }
 
 FilesystemImpl::~FilesystemImpl() {
@@ -42,7 +44,7 @@ FilesystemImpl::~FilesystemImpl() {
 FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store,
                                std::shared_ptr<MetadataIndex> index,
                                std::shared_ptr<BlockCache> cache, FsOptions options,
-                               WriteBack write_back)
+                               WriteBack write_back, std::shared_ptr<SidecarIndex> sidecars)
     : options_(with_clock(std::move(options))),
       store_(std::move(store)),
       index_(std::move(index)),
@@ -55,8 +57,10 @@ FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store,
       loader_(*store_, *index_, gate_, names_, skipped_, mount_start_ns_),
       probe_(*store_, skipped_, mount_start_ns_),
       wb_(std::move(write_back)),
+      sidecars_(std::move(sidecars)),
       read_path_(*store_, gate_, options_.readahead_max_bytes, options_.fetch_threads) {
     if (!wb_.journal || !wb_.flusher || !wb_.locks) wb_ = WriteBack{};
+    if (sidecars_) views_.emplace(sidecars_);
     if (wb_.flusher) wb_.flusher->set_listener([this](const CommitEvent& e) { on_commit(e); });
     if (wb_.journal) {
         auto records = wb_.journal->records();
@@ -112,6 +116,7 @@ Status FilesystemImpl::forget_path(const std::string& path) {
 // The record of `path`, revalidated per the freshness rules; NotFound when it does not exist.
 Result<EntryRecord> FilesystemImpl::current_record(const std::string& path) {
     if (path.empty()) return root_record();
+    if (in_views(path)) return view_record(path);
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
     AZB_ASSIGN_OR_RETURN(std::optional<JournalKind> local, journaled(path));
     if (local == JournalKind::kDelete) return Status(Code::kNotFound, path + " was removed");
@@ -184,6 +189,7 @@ Result<EntryReply> FilesystemImpl::lookup(uint64_t parent, const std::string& na
     }
     if (NameMapping::unfit_component(name)) return negative_reply();
     std::string path = NameMapping::join(dir, name);
+    if (in_views(path)) return view_lookup(path);
     if (NameMapping::code_points(names_.locate(path).blob) > kMaxBlobNameChars) {
         return Status(Code::kNameTooLong, "blob name of " + path + " is over 1,024 characters");
     }

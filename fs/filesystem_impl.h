@@ -40,6 +40,7 @@
 #include "fs/resumed_uploads.h"
 #include "fs/skipped_names.h"
 #include "fs/version_gate.h"
+#include "fs/view_tree.h"
 
 namespace azblobfs {
 
@@ -50,7 +51,8 @@ public:
     static constexpr uint64_t kUnassignedInoBit = 1ULL << 63;
 
     FilesystemImpl(std::shared_ptr<BlobStore> store, std::shared_ptr<MetadataIndex> index,
-                   std::shared_ptr<BlockCache> cache, FsOptions options, WriteBack write_back = {});
+                   std::shared_ptr<BlockCache> cache, FsOptions options, WriteBack write_back = {},
+                   std::shared_ptr<SidecarIndex> sidecars = {});
     ~FilesystemImpl() override;
 
     Result<EntryReply> lookup(uint64_t parent, const std::string& name) override;
@@ -196,6 +198,16 @@ private:
     Status rename_dir(const std::string& from, const std::string& to);
     Result<std::optional<EntryRecord>> existing(const std::string& path);
 
+    // filesystem_sidecars.cpp: a sidecar's local content into the sidecar index (takes the
+    // path's lock; failures are logged, never returned: the write itself succeeded)
+    void index_sidecar(const std::string& path);
+    // The .views tree (fs/view_tree.h): whether `path` is in it (only with a sidecar index),
+    // the record of a view path (NotFound when it names nothing), a lookup and a listing.
+    bool in_views(const std::string& path) const;
+    Result<EntryRecord> view_record(const std::string& path);
+    Result<EntryReply> view_lookup(const std::string& path);
+    Result<std::string> view_target(const std::string& path);
+
     // filesystem_dirs.cpp: listings
     Result<DirListing> current_listing(const std::string& dir);
     Result<DirEntryPlus> dir_entry(const DirHandle& dh, size_t position, bool plus);
@@ -215,6 +227,8 @@ private:
     EntryProbe probe_;
     WriteBack wb_;            // all null on a read-only mount
     ResumedUploads resumed_;  // records left by the previous mount, not yet finished
+    std::shared_ptr<SidecarIndex> sidecars_;  // null: no sidecar index
+    std::optional<ViewTree> views_;           // set with sidecars_
 
     std::mutex handles_mu_;  // guards the three fields below
     uint64_t next_fh_ = 1;

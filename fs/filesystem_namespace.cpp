@@ -155,6 +155,7 @@ Status FilesystemImpl::rename(uint64_t parent, const std::string& name, uint64_t
     if ((flags & RENAME_EXCHANGE) != 0) return Status(Code::kNotSupported, "RENAME_EXCHANGE");
     AZB_ASSIGN_OR_RETURN(std::string dir, path_of(parent));
     std::string from = NameMapping::join(dir, name);
+    if (in_views(from)) return Status(Code::kReadOnly, from + " is in the read-only .views tree");
     AZB_ASSIGN_OR_RETURN(std::string to, new_child_path(new_parent, new_name));
     if (from == to) return Status::ok();
     if (names_.locate(from).container != names_.locate(to).container) {
@@ -178,6 +179,7 @@ Status FilesystemImpl::rename(uint64_t parent, const std::string& name, uint64_t
     } else {
         if (dst && dst->type == EntryType::kDirectory) return Status(Code::kIsDirectory, to);
         AZB_RETURN_IF_ERROR(rename_file(from, to));
+        index_sidecar(to);
     }
     inodes_.rename(from, to);
     negatives_.forget(to);

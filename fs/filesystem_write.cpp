@@ -243,6 +243,7 @@ Status FilesystemImpl::flush(uint64_t ino, uint64_t fh) {
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
     if (auto conflict = wb_.flusher->take_conflict(path)) return lost_race(path, *conflict);
     wb_.flusher->schedule(path);
+    index_sidecar(path);
     return Status::ok();
 }
 

@@ -84,6 +84,16 @@ python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd)
 echo "== the blob in Azurite (azblobfs cat, straight from the store)"
 az cat "digital-twins/metadata/$lead.notes.md"
 rm "$notes"
+echo; echo "== azblobfs index rebuild --mount $mnt  (every blob and sidecar into the local index)"
+az index rebuild --mount "$mnt"
+echo; echo "== azblobfs query --mount $mnt 'classification = hot and income >= 100000' --count"
+az query --mount "$mnt" 'classification = hot and income >= 100000' --count
+echo "== the first three of them"
+az query --mount "$mnt" 'classification = hot and income >= 100000' | awk 'NR <= 3'
+echo; echo "== ls -l $mnt/.views/by-lead/$lead  (the lead's files, found through the index)"
+ls -l "$mnt/.views/by-lead/$lead"
+echo "== ls $mnt/.views/by-lead/$lead/images"
+ls "$mnt/.views/by-lead/$lead/images"
 echo; echo "== azblobfs status --cache-dir $cache_dir"
 sleep 2.5  # the mount rewrites status.json every 2 s: let it count what we just did
 az status --cache-dir "$cache_dir"

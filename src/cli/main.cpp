@@ -10,6 +10,7 @@
 #include "azure/curl_transport.h"
 #include "cli/account_options.h"
 #include "cli/commands.h"
+#include "cli/index_commands.h"
 #include "cli/mount_cli.h"
 #include "cli/mount_command.h"
 #include "common/logging.h"
@@ -41,6 +42,7 @@ struct Options {
     int twins = 200;
     uint64_t seed = 42;
     MountCliFlags mount;
+    IndexCliFlags index;
 };
 
 void add_account_flags(CLI::App& app, Options& o) {
@@ -66,6 +68,7 @@ int run(CLI::App& app, Options& o) {
     const std::string sub = app.get_subcommands().front()->get_name();
     if (sub == "unmount") return cmd_unmount(o.mount.unmount_point, io);
     if (sub == "status") return cmd_status(o.mount.status_cache_dir, io);
+    if (sub == "query") return cmd_query(o.index.query, io);
     std::string source;
     auto account = resolve_account(o.account, real_getenv, &source);
     if (!account.is_ok()) {
@@ -75,6 +78,7 @@ int run(CLI::App& app, Options& o) {
     spdlog::info("account {} at {} (from {})", account->account_name, account->blob_endpoint, source);
     if (sub == "mount") return cmd_mount(o.mount.mount, *account, o.log_level, io);
     if (sub == "sas") return cmd_sas(*account, o.path, o.hours, io);
+    if (sub == "index") return cmd_index_rebuild(o.index.rebuild, *account, io);
 
     auto transport = make_curl_transport(CurlTransportOptions{account->verify_tls, ""});
     auto store = make_azure_blob_store(*account, transport);
@@ -121,6 +125,7 @@ int main(int argc, char** argv) {
     sample->add_option("--twins", o.twins, "number of leads")->capture_default_str();
     sample->add_option("--seed", o.seed, "random seed (same seed, same bytes)")->capture_default_str();
     azblobfs::add_mount_subcommands(app, o.mount);
+    azblobfs::add_index_subcommands(app, o.index);
 
     CLI11_PARSE(app, argc, argv);
     return azblobfs::run(app, o);

@@ -36,6 +36,17 @@ Writes (DESIGN §5): every write() lands in the cache's journal (LMDB) before it
   Hard links and special files: EPERM. Rename across containers: EXDEV. A blob name over 1,024
   characters: ENAMETOOLONG. --read-only mounts "ro": every change fails with EROFS.
 
+The sidecar index (docs/INDEX.md): every blob's user metadata (meta.KEY) and properties
+  (sys.size, sys.last_modified, sys.content_type, sys.tier) are indexed as listings and
+  revalidations see them, and the fields of every sidecar (--sidecar globs, default
+  digital-twins/metadata/*.json) once read: written through the mount, at close; changed
+  elsewhere, when a listing or revalidation sees a new ETag (a background reader fetches it).
+  Sidecars over --sidecar-max (1M), not JSON objects, or with bad field names are skipped with
+  one warning each. `azblobfs query` answers from the index; `azblobfs index rebuild` crawls.
+  The view .views/ at the mount root (not listed, reachable by name) shows by-lead/<lead>/ as
+  symlinks gathered by --view-template PATTERN=ALIAS (default: the twin as twin.md, the sidecar
+  as metadata.json, persona-images/{lead}/* under images/).
+
 Before mounting, azblobfs checks that MOUNTPOINT is a directory, that the endpoint answers, that
 the credentials work and that --container exists; each failure prints one line and exits 1.
 If the endpoint is unreachable but --cache-dir holds an index of this account and container,
@@ -74,6 +85,14 @@ void add_mount(CLI::App& app, MountFlags& f) {
     m->add_option("--dir-mode", f.dir_mode, "permission bits of directories, octal")->capture_default_str();
     m->add_option("--fetch-threads", f.fetch_threads, "parallel ranged GETs for read-ahead")->capture_default_str();
     m->add_option("--readahead-max", f.readahead_max, "largest read-ahead window, e.g. 8M")->capture_default_str();
+    m->add_option("--sidecar", f.sidecars, "glob of sidecar JSON files, account-relative (repeatable; "
+                  "default digital-twins/metadata/*.json)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    m->add_option("--view-template", f.view_templates, "by-lead view template PATTERN=ALIAS with {lead} "
+                  "(repeatable; see docs/INDEX.md)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    m->add_option("--sidecar-max", f.sidecar_max, "largest sidecar indexed, e.g. 1M")->capture_default_str();
+    m->add_flag("!--no-index-properties", f.index_properties, "do not index blob metadata and properties");
     m->add_option("--log-file", f.log_file, "log file (default: stderr with -f, else <cache-dir>/azblobfs.log)");
 }
 

@@ -121,6 +121,36 @@ uint64_t index_reserve(uint64_t cache_size) {
     return reserve;
 }
 
+Result<index::IndexRules> index_rules_from_flags(const std::vector<std::string>& sidecars,
+                                                 const std::vector<std::string>& view_templates,
+                                                 const std::string& sidecar_max, bool index_properties) {
+    index::IndexRules rules = index::IndexRules::defaults();
+    if (!sidecars.empty()) rules.sidecar_globs = sidecars;
+    if (!view_templates.empty()) {
+        rules.views.clear();
+        for (const auto& t : view_templates) {
+            auto eq = t.rfind('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == t.size()) {
+                return bad("--view-template \"" + t + "\": use PATTERN=ALIAS, e.g. "
+                           "'digital-twins/{yyyy}/{mm}/{dd}/{lead}.md=twin.md'");
+            }
+            std::string pattern = t.substr(0, eq), alias = t.substr(eq + 1);
+            if (pattern.find("{lead}") == std::string::npos) {
+                return bad("--view-template \"" + t + "\": the pattern must hold {lead}");
+            }
+            if (alias.find('/') != std::string::npos && alias.find('/') + 1 != alias.size()) {
+                return bad("--view-template \"" + t + "\": the alias is a name, or a directory ending in /");
+            }
+            rules.views.push_back({pattern, alias});
+        }
+    }
+    auto max = parse_size(sidecar_max);
+    if (!max) return max.status().with_context("--sidecar-max");
+    rules.max_sidecar_bytes = *max;
+    rules.index_properties = index_properties;
+    return rules;
+}
+
 std::string default_cache_dir(const std::string& account, const std::optional<std::string>& container) {
     std::string dir = "/var/cache/azblobfs/" + account;
     if (container) dir += "-" + *container;
@@ -164,6 +194,10 @@ Result<MountSettings> validate_mount_flags(const MountFlags& flags, const Accoun
     s.log_file = flags.log_file.empty() ? std::string() : absolute_path(flags.log_file);
     if (s.log_file.empty() && !s.foreground) s.log_file = s.cache_dir + "/azblobfs.log";
     s.log_level = log_level;
+    AZB_ASSIGN_OR_RETURN(index::IndexRules rules,
+                         index_rules_from_flags(flags.sidecars, flags.view_templates,
+                                                flags.sidecar_max, flags.index_properties));
+    s.index_rules = rules.for_mount(s.fs.container);
     return s;
 }
 

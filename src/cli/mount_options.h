@@ -18,6 +18,7 @@
 
 #include "azure/credentials.h"
 #include "common/status.h"
+#include "cache/index_rules.h"
 #include "fs/filesystem.h"
 
 namespace azblobfs {
@@ -47,6 +48,12 @@ struct MountFlags {
     int upload_threads = 8;
     std::string fsync = "remote";
     double write_wait = 30;
+    // The sidecar index (docs/INDEX.md): account-relative globs and by-lead view templates
+    // ("PATTERN=ALIAS"); empty: IndexRules::defaults().
+    std::vector<std::string> sidecars;
+    std::vector<std::string> view_templates;
+    std::string sidecar_max = "1M";
+    bool index_properties = true;
 };
 
 struct MountSettings {
@@ -63,6 +70,7 @@ struct MountSettings {
     FsOptions fs;                          // container, TTLs, ownership, modes, read-ahead, fsync
     double upload_delay_s = 1;
     int upload_threads = 8;
+    index::IndexRules index_rules;         // mount-relative (IndexRules::for_mount)
 };
 
 // "512M", "2G", "1048576", "64K", "1T", also with "B"/"iB" ("2GiB"); binary multiples.
@@ -73,6 +81,12 @@ Result<mode_t> parse_mode(std::string_view text);
 std::vector<std::string> split_fuse_options(const std::vector<std::string>& args);
 
 uint64_t index_reserve(uint64_t cache_size);
+
+// The account-relative rules of the flags (defaults where a list is empty); InvalidArgument
+// for a template without "=ALIAS", without {lead}, or with an empty part.
+Result<index::IndexRules> index_rules_from_flags(const std::vector<std::string>& sidecars,
+                                                 const std::vector<std::string>& view_templates,
+                                                 const std::string& sidecar_max, bool index_properties);
 
 // /var/cache/azblobfs/<account>[-<container>]
 std::string default_cache_dir(const std::string& account, const std::optional<std::string>& container);

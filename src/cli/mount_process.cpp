@@ -19,6 +19,8 @@
 #include "cache/flusher.h"
 #include "cache/journal.h"
 #include "cache/metadata_index.h"
+#include "cache/sidecar_index.h"
+#include "cache/sidecar_refresher.h"
 #include "cli/cache_identity.h"
 #include "cli/mount_logging.h"
 #include "cli/mount_registry.h"
@@ -34,6 +36,8 @@ struct MountParts {
     std::shared_ptr<MetadataIndex> index;
     std::shared_ptr<Journal> journal;
     std::shared_ptr<Flusher> flusher;  // null on a read-only mount
+    std::shared_ptr<SidecarIndex> sidecars;
+    std::unique_ptr<SidecarRefresher> refresher;
     std::unique_ptr<Filesystem> fs;
 };
 
@@ -50,7 +54,9 @@ Status explain_cache_conflict(const Status& status, const std::string& cache_dir
 
 Result<MountParts> build_parts(const MountSettings& s, const AccountConfig& account) {
     MountParts parts;
-    auto env = open_cache_env(s.cache_dir, s.cache_size);
+    CacheEnvOptions env_options;
+    env_options.rules = s.index_rules;
+    auto env = open_cache_env(s.cache_dir, s.cache_size, env_options);
     if (!env) return explain_cache_conflict(env.status(), s.cache_dir);
     parts.env = *env;
     CacheIdentity identity{account.account_name, s.fs.container};
@@ -77,8 +83,13 @@ Result<MountParts> build_parts(const MountSettings& s, const AccountConfig& acco
                      "they upload at the next writable mount",
                      parts.journal->stats().records, s.cache_dir);
     }
-    parts.fs = make_filesystem(store, parts.index, cache, s.fs, write_back);
+    parts.sidecars = make_sidecar_index(parts.env);
+    parts.fs = make_filesystem(store, parts.index, cache, s.fs, write_back, parts.sidecars);
+    SidecarRefresherOptions ro;
+    ro.container = s.fs.container;
+    parts.refresher = std::make_unique<SidecarRefresher>(store, parts.sidecars, parts.journal, ro);
     if (parts.flusher) parts.flusher->start();
+    parts.refresher->start();
     return parts;
 }
 
@@ -112,6 +123,9 @@ public:
         snap.env = parts_.env->stats();
         auto index = parts_.index->stats();
         if (index.is_ok()) snap.index = *index;
+        auto sidecars = parts_.sidecars->stats();
+        if (sidecars.is_ok()) snap.sidecars = *sidecars;
+        snap.refresher = parts_.refresher->stats();
         Status st = write_status_file(base_.cache_dir, status_json_text(snap));
         if (!st.is_ok() && !warned_) spdlog::warn("status file: {}", st.message());
         warned_ = warned_ || !st.is_ok();
@@ -170,6 +184,7 @@ Status serve(const MountSettings& s, MountParts& parts, bool offline, StartupRep
     if (!mount) return mount.status();
     Status pid_file = write_pid_file(kRunDir, s.mountpoint, ::getpid());
     if (!pid_file.is_ok()) spdlog::warn("{} (azblobfs unmount will not wait for this process)", pid_file.message());
+    write_cache_dir_file(kRunDir, s.mountpoint, s.cache_dir);
     StatusReporter status(s, parts, offline);
     Status loop;
     {
@@ -184,6 +199,7 @@ Status serve(const MountSettings& s, MountParts& parts, bool offline, StartupRep
     }
     drain_uploads(s, parts, status);
     status.write(false);
+    if (read_pid_file(kRunDir, s.mountpoint) == ::getpid()) remove_cache_dir_file(kRunDir, s.mountpoint);
     remove_pid_file_if_ours(kRunDir, s.mountpoint, ::getpid());
     spdlog::info("unmounted {}", s.mountpoint);
     return loop;
@@ -212,7 +228,9 @@ int run_mount_process(const MountSettings& s, const AccountConfig& account, bool
     Status served = serve(s, *parts, offline, reporter);
     if (!served.is_ok()) fail_start(s, served, reporter);
     std::shared_ptr<CacheEnv> env = parts->env;
+    parts->refresher->stop();
     if (parts->flusher) parts->flusher->stop();
+    parts->refresher.reset();
     parts->fs.reset();
     parts->flusher.reset();
     parts->journal.reset();

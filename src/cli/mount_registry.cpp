@@ -135,12 +135,10 @@ bool is_azblobfs_process(pid_t pid) {
     return comm.rfind("azblobfs", 0) == 0;
 }
 
-std::string progress_file_path(const std::string& run_dir, const std::string& mountpoint) {
-    return pid_file_path(run_dir, mountpoint) + ".progress";
-}
+namespace {
 
-void write_progress_file(const std::string& run_dir, const std::string& mountpoint, const std::string& line) {
-    std::string path = progress_file_path(run_dir, mountpoint);
+// A one-line file next to the pid file, named <pid file><suffix>, replaced atomically.
+void write_side_file(const std::string& path, const std::string& line) {
     std::string tmp = path + ".tmp";
     {
         std::ofstream out(tmp, std::ios::trunc);
@@ -150,15 +148,45 @@ void write_progress_file(const std::string& run_dir, const std::string& mountpoi
     std::rename(tmp.c_str(), path.c_str());
 }
 
-std::optional<std::string> read_progress_file(const std::string& run_dir, const std::string& mountpoint) {
-    std::ifstream in(progress_file_path(run_dir, mountpoint));
+std::optional<std::string> read_side_file(const std::string& path) {
+    std::ifstream in(path);
     std::string line;
     if (!in || !std::getline(in, line)) return std::nullopt;
     return line;
 }
 
+}  // namespace
+
+std::string progress_file_path(const std::string& run_dir, const std::string& mountpoint) {
+    return pid_file_path(run_dir, mountpoint) + ".progress";
+}
+
+void write_progress_file(const std::string& run_dir, const std::string& mountpoint, const std::string& line) {
+    write_side_file(progress_file_path(run_dir, mountpoint), line);
+}
+
+std::optional<std::string> read_progress_file(const std::string& run_dir, const std::string& mountpoint) {
+    return read_side_file(progress_file_path(run_dir, mountpoint));
+}
+
 void remove_progress_file(const std::string& run_dir, const std::string& mountpoint) {
     std::remove(progress_file_path(run_dir, mountpoint).c_str());
+}
+
+std::string cache_dir_file_path(const std::string& run_dir, const std::string& mountpoint) {
+    return pid_file_path(run_dir, mountpoint) + ".cache-dir";
+}
+
+void write_cache_dir_file(const std::string& run_dir, const std::string& mountpoint, const std::string& cache_dir) {
+    write_side_file(cache_dir_file_path(run_dir, mountpoint), cache_dir);
+}
+
+std::optional<std::string> read_cache_dir_file(const std::string& run_dir, const std::string& mountpoint) {
+    return read_side_file(cache_dir_file_path(run_dir, mountpoint));
+}
+
+void remove_cache_dir_file(const std::string& run_dir, const std::string& mountpoint) {
+    std::remove(cache_dir_file_path(run_dir, mountpoint).c_str());
 }
 
 }  // namespace azblobfs

@@ -32,6 +32,12 @@ std::string progress_file_path(const std::string& run_dir, const std::string& mo
 void write_progress_file(const std::string& run_dir, const std::string& mountpoint, const std::string& line);
 std::optional<std::string> read_progress_file(const std::string& run_dir, const std::string& mountpoint);
 void remove_progress_file(const std::string& run_dir, const std::string& mountpoint);
+// Next to the pid file: the mount's cache directory, so that `azblobfs query --mount MP` and
+// `azblobfs index rebuild --mount MP` find its index. Written and removed with the pid file.
+std::string cache_dir_file_path(const std::string& run_dir, const std::string& mountpoint);
+void write_cache_dir_file(const std::string& run_dir, const std::string& mountpoint, const std::string& cache_dir);
+std::optional<std::string> read_cache_dir_file(const std::string& run_dir, const std::string& mountpoint);
+void remove_cache_dir_file(const std::string& run_dir, const std::string& mountpoint);
 
 Status write_pid_file(const std::string& run_dir, const std::string& mountpoint, pid_t pid);
 std::optional<pid_t> read_pid_file(const std::string& run_dir, const std::string& mountpoint);

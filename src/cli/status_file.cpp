@@ -16,6 +16,21 @@ nlohmann::json cache_json(const BlockCacheStats& c) {
             {"hits", c.hits},               {"misses", c.misses},         {"evictions", c.evictions}};
 }
 
+nlohmann::json sidecar_json(const StatusSnapshot& s) {
+    nlohmann::json j = {{"reads", s.refresher.reads}, {"bytes_fetched", s.refresher.bytes_fetched}};
+    const char* keys[] = {"sidecars_indexed", "sidecars_skipped", "sidecars_pending", "files",
+                          "field_rows", "incomplete"};
+    for (const char* k : keys) j[k] = nullptr;
+    if (!s.sidecars) return j;
+    j["sidecars_indexed"] = s.sidecars->sidecars_indexed;
+    j["sidecars_skipped"] = s.sidecars->sidecars_skipped;
+    j["sidecars_pending"] = s.sidecars->sidecars_pending;
+    j["files"] = s.sidecars->files;
+    j["field_rows"] = s.sidecars->field_rows;
+    j["incomplete"] = s.sidecars->incomplete;
+    return j;
+}
+
 nlohmann::json index_json(const std::optional<IndexStats>& index) {
     if (!index) return {{"entries", nullptr}, {"listed_dirs", nullptr}};
     return {{"entries", index->entries}, {"listed_dirs", index->listed_dirs}};
@@ -51,6 +66,7 @@ std::string status_json_text(const StatusSnapshot& s) {
     j["env"] = {{"map_size", s.env.map_size}, {"file_bytes", s.env.file_bytes},
                 {"used_pages_bytes", s.env.used_pages_bytes}};
     j["index"] = index_json(s.index);
+    j["sidecar_index"] = sidecar_json(s);
     return j.dump(2) + "\n";
 }
 

@@ -7,7 +7,9 @@
 //   updated_at (Unix seconds), skipped_names, offline_answers, bytes_fetched, range_requests,
 //   cache {limit_bytes, used_bytes, blocks, hits, misses, evictions},
 //   env {map_size, file_bytes, used_pages_bytes},
-//   index {entries, listed_dirs} (null values when the index could not be read).
+//   index {entries, listed_dirs} (null values when the index could not be read),
+//   sidecar_index {sidecars_indexed, sidecars_skipped, sidecars_pending, files, field_rows,
+//   incomplete, reads, bytes_fetched} (null values when it could not be read).
 // Writes are atomic (temporary file + rename): a reader never sees half a file.
 #pragma once
 
@@ -24,6 +26,8 @@
 
 #include "cache/cache_env.h"
 #include "cache/metadata_index.h"
+#include "cache/sidecar_index.h"
+#include "cache/sidecar_refresher.h"
 #include "common/status.h"
 #include "fs/filesystem.h"
 
@@ -42,6 +46,8 @@ struct StatusSnapshot {
     FsStatus fs;
     CacheEnvStats env;
     std::optional<IndexStats> index;
+    std::optional<SidecarIndexStats> sidecars;
+    SidecarRefresherStats refresher;
 };
 
 std::string status_file_path(const std::string& cache_dir);
