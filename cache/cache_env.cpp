@@ -110,7 +110,7 @@ Result<CacheDbis> open_dbis(MDB_env* env, std::optional<index::IndexRules>* rule
     AZB_ASSIGN_OR_RETURN(dbis.dirty, txn.open_dbi(keys::kDbDirty, MDB_CREATE));
     AZB_ASSIGN_OR_RETURN(dbis.blocklists, txn.open_dbi(keys::kDbBlockLists, MDB_CREATE));
     AZB_ASSIGN_OR_RETURN(dbis.sources, txn.open_dbi(keys::kDbSources, MDB_CREATE));
-    AZB_ASSIGN_OR_RETURN(dbis.fields, txn.open_dbi(keys::kDbFields, MDB_CREATE));
+    AZB_ASSIGN_OR_RETURN(dbis.fields, txn.open_dbi(keys::kDbFields, MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED));
     AZB_ASSIGN_OR_RETURN(dbis.fieldnames, txn.open_dbi(keys::kDbFieldNames, MDB_CREATE));
     AZB_ASSIGN_OR_RETURN(dbis.docs, txn.open_dbi(keys::kDbDocs, MDB_CREATE));
     AZB_ASSIGN_OR_RETURN(dbis.pending, txn.open_dbi(keys::kDbPending, MDB_CREATE));

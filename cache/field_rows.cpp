@@ -10,8 +10,8 @@ namespace {
 
 using EncodedRows = std::vector<std::pair<uint32_t, std::string>>;
 
-std::string field_row_key(uint32_t field_id, std::string_view encoded, uint64_t file_id) {
-    return keys::encode_u32_be(field_id) + std::string(encoded) + keys::encode_u64_be(file_id);
+std::string field_row_key(uint32_t field_id, std::string_view encoded) {
+    return keys::encode_u32_be(field_id) + std::string(encoded);
 }
 
 Result<uint32_t> field_id_for(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std::string& key) {
@@ -46,14 +46,14 @@ Result<EncodedRows> encode_fields(lmdb::WriteTxn& txn, const CacheDbis& dbis,
 
 Status put_rows(lmdb::WriteTxn& txn, const CacheDbis& dbis, uint64_t file_id, const EncodedRows& rows) {
     for (const auto& [id, enc] : rows) {
-        AZB_RETURN_IF_ERROR(txn.put(dbis.fields, field_row_key(id, enc, file_id), ""));
+        AZB_RETURN_IF_ERROR(txn.put(dbis.fields, field_row_key(id, enc), keys::encode_u64_be(file_id)));
     }
     return Status::ok();
 }
 
 Status del_rows(lmdb::WriteTxn& txn, const CacheDbis& dbis, uint64_t file_id, const EncodedRows& rows) {
     for (const auto& [id, enc] : rows) {
-        AZB_RETURN_IF_ERROR(txn.del(dbis.fields, field_row_key(id, enc, file_id)).status());
+        AZB_RETURN_IF_ERROR(txn.del_item(dbis.fields, field_row_key(id, enc), keys::encode_u64_be(file_id)).status());
     }
     return Status::ok();
 }

@@ -35,9 +35,10 @@
 //                                                        that have no field rows (a cache upgraded
 //                                                        from schema 3 or changed rules) until
 //                                                        `azblobfs index rebuild` ends
-//   fields    field id (u32 BE) + encode_value(v)        empty: file `file_id` has value v in
-//             + file_id (u64 BE)                         that field (cache/index_value.h: the
-//                                                        encoding sorts as the values do)
+//   fields    field id (u32 BE) + encode_value(v)        file ids (u64 BE) that have value v in
+//             (MDB_DUPSORT | MDB_DUPFIXED: one key per   that field, one sorted duplicate each
+//             distinct value, its files as duplicates)   (cache/index_value.h: the encoding
+//                                                        sorts as the values do)
 //   fieldnames 'n' + field key ("s:income", "m:x")      u32 BE field id
 //             'i' + field id (u32 BE)                    the field key (for output)
 //   docs      file_id (u64 BE)                           encode_doc (cache/field_rows.h): the

@@ -92,6 +92,15 @@ Result<bool> WriteTxn::del(Dbi dbi, std::string_view key) {
     return true;
 }
 
+Result<bool> WriteTxn::del_item(Dbi dbi, std::string_view key, std::string_view value) {
+    MDB_val k = to_val(key);
+    MDB_val v = to_val(value);
+    int rc = mdb_del(state_->txn, dbi.id, &k, &v);
+    if (rc == MDB_NOTFOUND) return false;
+    if (rc != 0) return error(rc, "mdb_del");
+    return true;
+}
+
 Result<Dbi> WriteTxn::open_dbi(const char* name, unsigned int flags) {
     Dbi dbi;
     int rc = mdb_dbi_open(state_->txn, name, flags, &dbi.id);

@@ -107,6 +107,8 @@ public:
     Status put(Dbi dbi, std::string_view key, std::string_view value, unsigned int flags = 0);
     // Deletes `key`; returns false when it was absent.
     Result<bool> del(Dbi dbi, std::string_view key);
+    // MDB_DUPSORT databases: deletes the one item (key, value); false when it was absent.
+    Result<bool> del_item(Dbi dbi, std::string_view key, std::string_view value);
     // Opens (and with MDB_CREATE creates) a named database.
     Result<Dbi> open_dbi(const char* name, unsigned int flags);
     // Commits; afterwards the txn is ended whatever the outcome.

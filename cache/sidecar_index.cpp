@@ -27,8 +27,9 @@ public:
         AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn_, dbis_.fields));
         AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(prefix + lo));
         while (item && item.key.substr(0, prefix.size()) == prefix && (end.empty() || item.key < end)) {
-            if (item.key.size() < prefix.size() + 8) return Status(Code::kIoError, "cache index: corrupt fields row");
-            ids.push_back(*keys::decode_u64_be(item.key.substr(item.key.size() - 8)));
+            auto id = keys::decode_u64_be(item.value);
+            if (!id) return Status(Code::kIoError, "cache index: corrupt fields row");
+            ids.push_back(*id);
             AZB_ASSIGN_OR_RETURN(item, cursor.next());
         }
         std::sort(ids.begin(), ids.end());
