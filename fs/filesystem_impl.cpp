@@ -69,6 +69,9 @@ FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store,
             for (const auto& [path, r] : *records) paths.push_back(path);
         }
         resumed_.add(paths);
+        // A crash may have come between a sidecar's last write and its close: index what the
+        // journal holds, as close would have.
+        for (const auto& path : paths) index_sidecar(path);
     }
     if (writable().is_ok()) resume_dir_renames();
 }

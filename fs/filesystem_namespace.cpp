@@ -358,6 +358,7 @@ Status FilesystemImpl::rename_dir(const std::string& from, const std::string& to
         std::string z = NameMapping::join(to, child.name);
         Status st = child.type == EntryType::kDirectory ? rename_dir(a, z) : rename_file(a, z);
         if (!st.is_ok()) return st;
+        if (child.type != EntryType::kDirectory) index_sidecar(z);
     }
     auto lock = wb_.locks->lock(from);
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, existing(from));

@@ -203,6 +203,7 @@ Result<Attributes> FilesystemImpl::setattr(uint64_t ino, const SetAttrRequest& r
         touch(&s, now(), false);
         AZB_RETURN_IF_ERROR(save_local(path, s, std::move(b)));
     }
+    if (req.size) index_sidecar(path);  // truncate(2) has no close: its content counts now
     return getattr(ino);
 }
 

@@ -12,8 +12,19 @@ FsStack::FsStack(std::shared_ptr<BlobStore> store, std::string cache_dir, StackO
 
 FsStack::~FsStack() { (void)close_all(true); }
 
+index::IndexRules model_index_rules() {
+    index::IndexRules rules;
+    const std::string c = kModelContainer;
+    std::string glob = c;
+    for (int depth = 1; depth <= 12; ++depth) rules.sidecar_globs.push_back(glob += "/*");
+    return rules;
+}
+
 Status FsStack::open() {
-    AZB_ASSIGN_OR_RETURN(env_, open_cache_env(cache_dir_, options_.env_bytes));
+    CacheEnvOptions env_options;
+    env_options.rules = model_index_rules().for_mount(
+        options_.account_mode ? std::nullopt : std::optional<std::string>(kModelContainer));
+    AZB_ASSIGN_OR_RETURN(env_, open_cache_env(cache_dir_, options_.env_bytes, env_options));
     index_ = make_metadata_index(env_);
     cache_ = make_block_cache(env_, options_.block_cache_bytes);
     journal_ = make_journal(env_);
@@ -31,7 +42,12 @@ Status FsStack::open() {
     o.negative_ttl_s = options_.ttl_s;
     o.fetch_threads = 2;
     o.clock_ns = [clock] { return clock->load(); };
-    fs_ = make_filesystem(store_, index_, cache_, o, WriteBack{journal_, flusher_, locks_});
+    sidecars_ = make_sidecar_index(env_);
+    SidecarRefresherOptions ro;
+    ro.container = o.container;
+    ro.threads = 1;
+    refresher_ = std::make_unique<SidecarRefresher>(store_, sidecars_, journal_, ro);
+    fs_ = make_filesystem(store_, index_, cache_, o, WriteBack{journal_, flusher_, locks_}, sidecars_);
     if (!fs_) return Status(Code::kInternal, "make_filesystem returned null");
     flusher_->start();
     return Status::ok();
@@ -55,6 +71,8 @@ Status FsStack::close_all(bool graceful) {
     open_handles_.clear();
     if (graceful && flusher_) flusher_->stop();
     fs_.reset();
+    refresher_.reset();
+    sidecars_.reset();
     flusher_.reset();
     locks_.reset();
     journal_.reset();

@@ -1,7 +1,8 @@
 // The real writable stack for the model tests, built the way the composition root builds it:
 // LMDB environment in a cache directory -> metadata index, block cache, journal, path locks,
-// flusher (no background threads: uploads run only in fsync, flush_all and drain) -> Filesystem
-// core over a BlobStore with container "data". A manual clock drives TTLs and upload delays.
+// flusher (no background threads: uploads run only in fsync, flush_all and drain), sidecar
+// index and its refresher (no thread either) -> Filesystem core over a BlobStore with
+// container "data". A manual clock drives TTLs and upload delays.
 //
 // Lifecycle:
 //  - open() builds everything and starts the flusher.
@@ -27,6 +28,8 @@
 #include "cache/journal.h"
 #include "cache/metadata_index.h"
 #include "cache/path_locks.h"
+#include "cache/sidecar_index.h"
+#include "cache/sidecar_refresher.h"
 #include "fs/filesystem.h"
 
 namespace azblobfs::testing {
@@ -58,6 +61,8 @@ public:
     Flusher& flusher() { return *flusher_; }
     Journal& journal() { return *journal_; }
     BlobStore& store() { return *store_; }
+    SidecarIndex& sidecars() { return *sidecars_; }
+    SidecarRefresher& refresher() { return *refresher_; }
 
     void advance_ms(int64_t ms) { clock_->fetch_add(ms * 1000000LL); }
     int64_t now_ns() const { return clock_->load(); }
@@ -84,9 +89,15 @@ private:
     std::shared_ptr<Journal> journal_;
     std::shared_ptr<PathLocks> locks_;
     std::shared_ptr<Flusher> flusher_;
+    std::shared_ptr<SidecarIndex> sidecars_;
+    std::unique_ptr<SidecarRefresher> refresher_;  // no thread: run_once() by the runner
     std::unique_ptr<Filesystem> fs_;
     std::vector<Handle> open_handles_;
 };
+
+// Every model file is a sidecar (the glob covers all depths of the pool's trees), so any
+// content is indexed or skipped as bad; account-relative, as the mount's flags are.
+index::IndexRules model_index_rules();
 
 // Drivers that use the Filesystem the way the FUSE adapter does. Paths are relative to the
 // mount root ("" is the root, "a/b" a nested entry).

@@ -22,7 +22,7 @@ constexpr Weight kWeights[] = {
     {OpKind::kRename, 9},  {OpKind::kUnlink, 4},   {OpKind::kMkdir, 6},     {OpKind::kRmdir, 5},
     {OpKind::kRead, 7},    {OpKind::kFsync, 6},    {OpKind::kClose, 4},     {OpKind::kFlushAll, 3},
     {OpKind::kOobPut, 3},  {OpKind::kOobDelete, 2}, {OpKind::kRemount, 2},  {OpKind::kCrash, 2},
-    {OpKind::kRenameDir, 4},
+    {OpKind::kRenameDir, 4}, {OpKind::kSidecar, 6},
 };
 
 size_t depth_of(const std::string& path) {
@@ -52,6 +52,7 @@ const char* op_name(OpKind kind) {
         case OpKind::kRemount: return "kRemount";
         case OpKind::kCrash: return "kCrash";
         case OpKind::kRenameDir: return "kRenameDir";
+        case OpKind::kSidecar: return "kSidecar";
     }
     return "?";
 }
@@ -68,6 +69,10 @@ std::string ops_to_code(const std::vector<Op>& ops) {
     std::string out;
     for (size_t i = 0; i < ops.size(); ++i) out += "    /*" + std::to_string(i) + "*/ " + to_code(ops[i]) + ",\n";
     return out;
+}
+
+std::string sidecar_json(uint64_t seed) {
+    return "{\"n\": " + std::to_string(seed % 50) + ", \"tag\": \"t" + std::to_string(seed % 3) + "\"}";
 }
 
 const std::vector<std::string>& file_name_pool() {
@@ -224,6 +229,13 @@ bool OpGenerator::make_op(OpKind kind, const ModelTree& model, const std::set<st
         }
         case OpKind::kRename: return make_rename(model, open_paths, op);
         case OpKind::kRenameDir: return make_rename_dir(model, open_paths, op);
+        case OpKind::kSidecar:
+            op->seed = rand() & 0xFFFFFF;
+            if (!free_files.empty() && chance(50)) {
+                op->path = pick(free_files);
+                return true;
+            }
+            return pick_new_name(model, file_name_pool(), 2, &op->path);
         case OpKind::kUnlink:
         case OpKind::kOobDelete:
             if (free_files.empty()) return false;

@@ -35,7 +35,12 @@ enum class OpKind {
     kRenameDir,   // rename directory `path` to `path2` (new name or over an empty directory);
                   // `length` > 0: cut off by a crash after moving `length` children (at most
                   // all), the way rename() leaves it, then mount again
+    kSidecar,     // write sidecar_json(seed) as the whole content of `path` (created, or an
+                  // existing file truncated first) and close it
 };
+
+// The JSON a kSidecar op writes: {"n": seed % 50, "tag": "t<seed % 3>"}.
+std::string sidecar_json(uint64_t seed);
 
 struct Op {
     OpKind kind = OpKind::kRead;

@@ -220,5 +220,31 @@ TEST(ModelHarness, DetectsAChangeTheModelDoesNotKnow) {
     EXPECT_NE(f->find("f0"), std::string::npos) << *f;
 }
 
+// Seed 6 with the mount not indexing journaled sidecars at start: a sidecar written through a
+// handle that a crash left unclosed kept its old fields in the index after the remount.
+TEST(ModelRegression, ASidecarWrittenButNotClosedBeforeACrashIsIndexedByTheNextMount) {
+    expect_passes({
+        {OpKind::kSidecar, "f1", "", 0, 0, 14965219, false, 0},
+        {OpKind::kWrite, "f1", "", 17, 124, 12224245, true, 0},
+        {OpKind::kCrash, "", "", 0, 0, 0, false, 0},
+    });
+}
+
+// A sidecar truncated by truncate(2) (no close follows) and a directory of sidecars renamed:
+// the index follows both at once.
+TEST(ModelRegression, TruncatedAndRenamedSidecarsAreIndexedAtOnce) {
+    expect_passes({
+        {OpKind::kMkdir, "d0", "", 0, 0, 0, false, 0},
+        {OpKind::kSidecar, "d0/f0", "", 0, 0, 7, false, 0},
+        {OpKind::kSidecar, "f1", "", 0, 0, 8, false, 0},
+        {OpKind::kTruncate, "f1", "", 0, 3, 0, false, 0},
+        {OpKind::kRenameDir, "d0", "d1", 0, 0, 0, false, 0},
+        {OpKind::kFlushAll, "", "", 0, 0, 0, false, 0},
+        {OpKind::kRename, "d1/f0", "f2", 0, 0, 0, false, 0},
+        {OpKind::kOobPut, "f3", "", 0, 10, 5, false, 0},
+        {OpKind::kSidecar, "f3", "", 0, 0, 9, false, 1500},
+    });
+}
+
 }  // namespace
 }  // namespace azblobfs::testing

@@ -51,6 +51,9 @@ bool ModelRunner::applicable(const Op& op) const {
             return model_.is_file(p) && model_.is_dir(parent_of(op.path2)) && !model_.is_dir(op.path2) &&
                    p != op.path2 && !handles_.count(p) && !handles_.count(op.path2);
         case OpKind::kRenameDir: return rename_dir_applicable(op);
+        case OpKind::kSidecar:
+            return !p.empty() && !handles_.count(p) &&
+                   (model_.is_file(p) || (model_.is_dir(parent_of(p)) && !model_.exists(p)));
         case OpKind::kUnlink:
         case OpKind::kOobDelete: return model_.is_file(p) && !handles_.count(p);
         case OpKind::kRmdir: return !p.empty() && model_.is_dir(p);
@@ -90,6 +93,7 @@ std::optional<std::string> ModelRunner::step(const Op& op) {
     stack_->advance_ms(op.advance_ms);
     if (Failure f = execute(op)) return to_code(op) + ": " + *f;
     if (Failure f = compare_tree()) return "after " + to_code(op) + ": " + *f;
+    if (Failure f = compare_index()) return "after " + to_code(op) + ": " + *f;
     return std::nullopt;
 }
 
@@ -101,6 +105,7 @@ std::optional<std::string> ModelRunner::execute(const Op& op) {
         case OpKind::kTruncate: return do_truncate(op);
         case OpKind::kRename: return do_rename(op);
         case OpKind::kRenameDir: return op.length > 0 ? do_cut_rename_dir(op) : do_rename(op);
+        case OpKind::kSidecar: return do_sidecar(op);
         case OpKind::kUnlink:
         case OpKind::kRmdir: return do_remove(op);
         case OpKind::kMkdir: return do_mkdir(op);

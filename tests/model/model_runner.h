@@ -5,7 +5,9 @@
 //  - after kFsync the store's blob holds exactly the model's bytes;
 //  - after kFlushAll (also inside kOobPut/kOobDelete) the journal is empty, every model file is
 //    in the store byte-exact, every model directory exists in the store (marker or content),
-//    and no other blob exists (directory markers and "*.conflict-*" blobs are ignored).
+//    and no other blob exists (directory markers and "*.conflict-*" blobs are ignored);
+//  - the sidecar index (every model file is a sidecar) answers for the model's content after
+//    every step (compare_index).
 // A failure is reported as text naming the step, the op and what differs.
 #pragma once
 
@@ -61,6 +63,7 @@ private:
     std::optional<std::string> do_flush_all();
     std::optional<std::string> do_out_of_band(const Op& op);
     std::optional<std::string> do_remount(bool crash);
+    std::optional<std::string> do_sidecar(const Op& op);   // model_index_check.cpp
     // Drops model directories that an out-of-band delete left without content or marker.
     void prune_vanished_dirs(const std::string& dir);
     bool store_has_dir(const std::string& dir);
@@ -69,6 +72,10 @@ private:
     std::optional<std::string> compare_dir(const std::string& path, uint64_t ino);
     std::optional<std::string> compare_file(const std::string& path, uint64_t ino);
     std::optional<std::string> compare_store();
+    // model_index_check.cpp: after the background reader has caught up, the sidecar index holds
+    // for every closed model file exactly the fields of its content (none when it is not a
+    // sidecar JSON object), and no path the model does not have.
+    std::optional<std::string> compare_index();
 
     StackOptions options_;
     TempDir cache_dir_;
