@@ -93,6 +93,12 @@ Result<std::optional<index::IndexRules>> settle_rules(lmdb::WriteTxn& txn, const
     if (!given) return stored ? stored : std::optional<index::IndexRules>(index::IndexRules::defaults());
     std::string text = given->to_json();
     if (stored_text && *stored_text == text) return given;
+    // Rows built under other rules cannot be told apart from current ones: drop them all. The
+    // entries stay; a rebuild (or the mount's listings) gives them their rows again.
+    for (lmdb::Dbi dbi : {dbis.fields, dbis.docs, dbis.pending}) AZB_RETURN_IF_ERROR(txn.clear(dbi));
+    for (auto key : {keys::kMetaSidecarsIndexed, keys::kMetaSidecarsSkipped}) {
+        AZB_RETURN_IF_ERROR(txn.del(dbis.meta, key).status());
+    }
     AZB_ASSIGN_OR_RETURN(auto entries, txn.count(dbis.entries));
     if (entries > 1) AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaIndexIncomplete, "1"));
     AZB_RETURN_IF_ERROR(txn.put(dbis.meta, keys::kMetaIndexRules, text));
@@ -150,7 +156,8 @@ Result<std::shared_ptr<CacheEnv>> open_cache_env(const std::string& dir, uint64_
                                                  CacheEnvOptions options) {
     const bool exists = ::access((dir + "/data.mdb").c_str(), R_OK) == 0;
     if (map_size_bytes == 0 && !exists) {
-        return Status(Code::kNotFound, "cache directory " + dir + " holds no index (data.mdb)");
+        return Status(Code::kInvalidArgument, "cache size of " + dir + " must be positive (0 keeps the size of an "
+                                              "existing cache, and the directory holds none)");
     }
     std::optional<DirLock> lock;
     if (!options.beside_mount) {

@@ -36,6 +36,7 @@ Result<EncodedRows> encode_fields(lmdb::WriteTxn& txn, const CacheDbis& dbis,
     for (const auto& [key, value] : fields) {
         auto encoded = index::encode_value(value);
         if (!encoded) continue;  // NaN or infinity: not indexable
+        if (4 + encoded->size() > keys::kMaxKeyBytes) continue;  // e.g. a string of NULs (escaped twice)
         AZB_ASSIGN_OR_RETURN(uint32_t id, field_id_for(txn, dbis, key));
         rows.emplace_back(id, std::move(encoded).value());
     }

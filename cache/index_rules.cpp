@@ -170,7 +170,7 @@ std::string IndexRules::to_json() const {
               {"views", views_json},
               {"max_sidecar_bytes", max_sidecar_bytes},
               {"index_properties", index_properties}};
-    return j.dump();
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::optional<IndexRules> IndexRules::from_json(std::string_view text) {
@@ -190,12 +190,13 @@ std::optional<IndexRules> IndexRules::from_json(std::string_view text) {
     }
 }
 
+std::string over_limit_reason(uint64_t size, uint64_t limit) {
+    return "size " + std::to_string(size) + " bytes is over the limit of " + std::to_string(limit);
+}
+
 std::variant<std::vector<Field>, SidecarSkip> flatten_sidecar(std::string_view bytes,
                                                              uint64_t max_bytes) {
-    if (bytes.size() > max_bytes) {
-        return SidecarSkip{"size " + std::to_string(bytes.size()) + " bytes is over the limit of " +
-                           std::to_string(max_bytes)};
-    }
+    if (bytes.size() > max_bytes) return SidecarSkip{over_limit_reason(bytes.size(), max_bytes)};
     json doc;
     try {
         doc = json::parse(bytes, nullptr, false);

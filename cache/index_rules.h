@@ -73,6 +73,8 @@ struct SidecarSkip {
 std::variant<std::vector<Field>, SidecarSkip> flatten_sidecar(std::string_view bytes,
                                                              uint64_t max_bytes);
 inline constexpr size_t kMaxIndexedString = 400;
+// The skip reason of a sidecar of `size` bytes over the limit.
+std::string over_limit_reason(uint64_t size, uint64_t limit);
 inline constexpr size_t kMaxFieldName = 200;
 
 // The fields the index derives from a file's record and path (m:*, y:*, v:lead); none for

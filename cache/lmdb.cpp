@@ -101,6 +101,11 @@ Result<bool> WriteTxn::del_item(Dbi dbi, std::string_view key, std::string_view 
     return true;
 }
 
+Status WriteTxn::clear(Dbi dbi) {
+    int rc = mdb_drop(state_->txn, dbi.id, 0);
+    return rc == 0 ? Status::ok() : error(rc, "mdb_drop");
+}
+
 Result<Dbi> WriteTxn::open_dbi(const char* name, unsigned int flags) {
     Dbi dbi;
     int rc = mdb_dbi_open(state_->txn, name, flags, &dbi.id);

@@ -109,6 +109,8 @@ public:
     Result<bool> del(Dbi dbi, std::string_view key);
     // MDB_DUPSORT databases: deletes the one item (key, value); false when it was absent.
     Result<bool> del_item(Dbi dbi, std::string_view key, std::string_view value);
+    // Deletes every record of `dbi` (the database stays open).
+    Status clear(Dbi dbi);
     // Opens (and with MDB_CREATE creates) a named database.
     Result<Dbi> open_dbi(const char* name, unsigned int flags);
     // Commits; afterwards the txn is ended whatever the outcome.
@@ -140,6 +142,13 @@ public:
     Result<Item> next() { return step(nullptr, MDB_NEXT); }
     // Positions at the first key >= `key`.
     Result<Item> seek(std::string_view key) { return step(&key, MDB_SET_RANGE); }
+    // MDB_DUPSORT: the first item of the next key.
+    Result<Item> next_key() { return step(nullptr, MDB_NEXT_NODUP); }
+    // MDB_DUPFIXED: up to a page of the current key's values from the cursor on (the value of
+    // the Item is their concatenation), then the next page of them; not found after the last.
+    // A key with a single value gives an empty page (LMDB keeps that value inline).
+    Result<Item> values_here() { return step(nullptr, MDB_GET_MULTIPLE); }
+    Result<Item> more_values() { return step(nullptr, MDB_NEXT_MULTIPLE); }
     // Deletes the record under the cursor (write transactions only). next() then yields the
     // record that followed it.
     Status del();

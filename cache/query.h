@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -59,6 +60,11 @@ inline constexpr int kMaxQueryDepth = 64;
 std::variant<Query, QueryError> parse_query(std::string_view text);
 // A canonical, fully parenthesised form: (s:a = 1 or (s:b = 2 and s:c = 3)).
 std::string to_string(const Query& query);
+
+// A number as a whole word (-?digits[.digits][e[+-]digits]), finite; nullopt otherwise.
+std::optional<double> parse_number(std::string_view word);
+// A field name as queries write it: [A-Za-z_][A-Za-z0-9_.-]*, not ending in '.'.
+bool valid_field_name(std::string_view name);
 
 // "income" and "sidecar.income" -> "s:income"; "meta.Foo" -> "m:foo" (metadata keys are lower
 // case); "sys.size" -> "y:size".

@@ -1,5 +1,6 @@
 // parse_query, to_string and field_key of cache/query.h.
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <optional>
 
@@ -111,7 +112,13 @@ private:
     size_t pos_ = 0;
 };
 
-bool valid_field(const std::string& f) {
+bool valid_field(const std::string& f) { return valid_field_name(f); }
+
+std::optional<double> number_of(const std::string& w) { return parse_number(w); }
+
+}  // namespace
+
+bool valid_field_name(std::string_view f) {
     if (f.empty() || !(std::isalpha(static_cast<unsigned char>(f[0])) || f[0] == '_')) return false;
     for (char c : f) {
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) return false;
@@ -119,8 +126,7 @@ bool valid_field(const std::string& f) {
     return f.back() != '.';
 }
 
-// A number as the whole word, or nullopt.
-std::optional<double> number_of(const std::string& w) {
+std::optional<double> parse_number(std::string_view w) {
     size_t i = 0;
     auto digits = [&] {
         size_t s = i;
@@ -139,8 +145,12 @@ std::optional<double> number_of(const std::string& w) {
         if (!digits()) return std::nullopt;
     }
     if (i != w.size()) return std::nullopt;
-    return std::strtod(w.c_str(), nullptr);
+    double d = std::strtod(std::string(w).c_str(), nullptr);
+    if (!std::isfinite(d)) return std::nullopt;
+    return d;
 }
+
+namespace {
 
 class Parser {
 public:

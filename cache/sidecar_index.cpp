@@ -12,11 +12,20 @@
 namespace azblobfs {
 namespace {
 
+// Appends the 8-byte big-endian ids of a page of MDB_DUPFIXED values.
+Status append_ids(std::string_view page, std::vector<uint64_t>* ids) {
+    if (page.size() % 8 != 0) return Status(Code::kIoError, "cache index: corrupt fields values");
+    for (size_t i = 0; i < page.size(); i += 8) ids->push_back(*keys::decode_u64_be(page.substr(i, 8)));
+    return Status::ok();
+}
+
 // The evaluator's view of one read transaction.
 class TxnFieldSource final : public index::FieldSource {
 public:
     TxnFieldSource(const lmdb::Txn& txn, const CacheDbis& dbis) : txn_(txn), dbis_(dbis) {}
 
+    // One walk over the field's keys in [lo, hi); each key's file ids are read a page at a time
+    // (MDB_GET_MULTIPLE), so a value shared by many files costs a copy, not a step per file.
     Result<std::vector<uint64_t>> scan(const std::string& field_key, const std::string& lo,
                                        const std::string& hi) override {
         std::vector<uint64_t> ids;
@@ -24,16 +33,29 @@ public:
         if (!field) return ids;
         const std::string prefix = keys::encode_u32_be(*field);
         const std::string end = hi.empty() ? std::string() : prefix + hi;
+        const std::string start = prefix + lo;
         AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn_, dbis_.fields));
-        AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(prefix + lo));
-        while (item && item.key.substr(0, prefix.size()) == prefix && (end.empty() || item.key < end)) {
-            auto id = keys::decode_u64_be(item.value);
-            if (!id) return Status(Code::kIoError, "cache index: corrupt fields row");
-            ids.push_back(*id);
-            AZB_ASSIGN_OR_RETURN(item, cursor.next());
+        // No stored key is longer than LMDB's limit: seek to the limit, skip what sorts below.
+        AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(std::string_view(start).substr(0, keys::kMaxKeyBytes)));
+        while (item && item.key < start) {
+            AZB_ASSIGN_OR_RETURN(item, cursor.next_key());
         }
-        std::sort(ids.begin(), ids.end());
-        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        size_t keys_seen = 0;
+        while (item && item.key.substr(0, prefix.size()) == prefix && (end.empty() || item.key < end)) {
+            ++keys_seen;
+            AZB_ASSIGN_OR_RETURN(auto page, cursor.values_here());
+            // A key with one file keeps it inline: LMDB then gives no page, the item holds it.
+            if (page && page.value.empty()) page.value = item.value;
+            while (page) {
+                AZB_RETURN_IF_ERROR(append_ids(page.value, &ids));
+                AZB_ASSIGN_OR_RETURN(page, cursor.more_values());
+            }
+            AZB_ASSIGN_OR_RETURN(item, cursor.next_key());
+        }
+        if (keys_seen > 1) {  // each key's ids are sorted; several keys interleave
+            std::sort(ids.begin(), ids.end());
+            ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        }
         return ids;
     }
 
@@ -156,6 +178,12 @@ public:
         if (entry && entry->file_id == p.file_id && entry->etag != p.etag) return Status::ok();
         AZB_RETURN_IF_ERROR(txn.del(dbis.pending, keys::encode_u64_be(p.file_id)).status());
         return txn.commit();
+    }
+
+    Result<bool> has_rows(uint64_t file_id) override {
+        AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
+        AZB_ASSIGN_OR_RETURN(auto doc, txn.get(env_->dbis().docs, keys::encode_u64_be(file_id)));
+        return doc.has_value();
     }
 
     Result<std::vector<std::pair<std::string, std::string>>> skipped() override {

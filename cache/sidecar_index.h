@@ -75,6 +75,9 @@ public:
     // Drops `p`'s pending row (the blob is gone or changes locally); keeps it when the entry
     // moved on to another ETag since `p` was taken.
     virtual Status drop_pending(const PendingSidecar& p) = 0;
+    // Whether file `file_id` has its rows (a docs row); false for an entry stored before the
+    // index existed or before the rules changed.
+    virtual Result<bool> has_rows(uint64_t file_id) = 0;
     // Every skipped sidecar as (path, reason), by file id.
     virtual Result<std::vector<std::pair<std::string, std::string>>> skipped() = 0;
     // Clears "index_incomplete" (after a complete rebuild).

@@ -46,8 +46,7 @@ SidecarRefresher::Outcome SidecarRefresher::refresh(const PendingSidecar& p, uin
     }
     const uint64_t limit = index_->rules().max_sidecar_bytes;
     if (p.size > limit) {
-        index::SidecarSkip skip{"size " + std::to_string(p.size) + " bytes is over the limit of " +
-                                std::to_string(limit)};
+        index::SidecarSkip skip{index::over_limit_reason(p.size, limit)};
         Status st = index_->store_read(p, p.etag, skip);
         if (!st.is_ok()) *failure = st;
         return st.is_ok() ? Outcome::kRead : Outcome::kFailed;

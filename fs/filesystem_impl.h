@@ -201,9 +201,12 @@ private:
     // filesystem_sidecars.cpp: a sidecar's local content into the sidecar index (takes the
     // path's lock; failures are logged, never returned: the write itself succeeded)
     void index_sidecar(const std::string& path);
+    std::optional<std::variant<std::vector<index::Field>, index::SidecarSkip>> local_sidecar(
+        const std::string& path);
     // The .views tree (fs/view_tree.h): whether `path` is in it (only with a sidecar index),
     // the record of a view path (NotFound when it names nothing), a lookup and a listing.
     bool in_views(const std::string& path) const;
+    Status outside_views(const std::string& path) const;  // ReadOnly (EROFS) inside .views
     Result<EntryRecord> view_record(const std::string& path);
     Result<EntryReply> view_lookup(const std::string& path);
     Result<std::string> view_target(const std::string& path);

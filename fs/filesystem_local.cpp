@@ -32,7 +32,7 @@ Result<std::string> FilesystemImpl::new_child_path(uint64_t parent, const std::s
         return Status(Code::kInvalidName, "name \"" + name + "\" cannot be a blob name: " + *why);
     }
     std::string path = NameMapping::join(dir, name);
-    if (in_views(path)) return Status(Code::kReadOnly, path + " is in the read-only .views tree");
+    AZB_RETURN_IF_ERROR(outside_views(path));
     BlobLocation loc = names_.locate(path);
     if (loc.blob.empty()) {
         return Status(Code::kNotPermitted, "creating containers through the mount is not supported: " + path);
@@ -90,7 +90,7 @@ JournalRecord FilesystemImpl::record_for(const std::string& path, const EntryRec
 }
 
 Result<std::optional<FilesystemImpl::LocalState>> FilesystemImpl::local_state(const std::string& path) {
-    if (in_views(path)) return Status(Code::kReadOnly, path + " is in the read-only .views tree");
+    AZB_RETURN_IF_ERROR(outside_views(path));
     AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
     if (j && j->kind == JournalKind::kDelete) return std::optional<LocalState>();
     LocalState s;

@@ -83,6 +83,7 @@ Status FilesystemImpl::unlink(uint64_t parent, const std::string& name) {
     AZB_RETURN_IF_ERROR(writable());
     AZB_ASSIGN_OR_RETURN(std::string dir, path_of(parent));
     std::string path = NameMapping::join(dir, name);
+    AZB_RETURN_IF_ERROR(outside_views(path));
     AZB_RETURN_IF_ERROR(finish_resumed(path));
     {
         auto lock = wb_.locks->lock(path);
@@ -117,6 +118,7 @@ Status FilesystemImpl::rmdir(uint64_t parent, const std::string& name) {
     AZB_RETURN_IF_ERROR(writable());
     AZB_ASSIGN_OR_RETURN(std::string dir, path_of(parent));
     std::string path = NameMapping::join(dir, name);
+    AZB_RETURN_IF_ERROR(outside_views(path));
     if (names_.locate(path).blob.empty()) return Status(Code::kNotPermitted, "removing a container: " + path);
     auto lock = wb_.locks->lock(path);
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, existing(path));
@@ -155,7 +157,7 @@ Status FilesystemImpl::rename(uint64_t parent, const std::string& name, uint64_t
     if ((flags & RENAME_EXCHANGE) != 0) return Status(Code::kNotSupported, "RENAME_EXCHANGE");
     AZB_ASSIGN_OR_RETURN(std::string dir, path_of(parent));
     std::string from = NameMapping::join(dir, name);
-    if (in_views(from)) return Status(Code::kReadOnly, from + " is in the read-only .views tree");
+    AZB_RETURN_IF_ERROR(outside_views(from));
     AZB_ASSIGN_OR_RETURN(std::string to, new_child_path(new_parent, new_name));
     if (from == to) return Status::ok();
     if (names_.locate(from).container != names_.locate(to).container) {

@@ -12,33 +12,44 @@
 
 namespace azblobfs {
 
+// The local content of sidecar `path`, flattened; nullopt when it has none to index.
+std::optional<std::variant<std::vector<index::Field>, index::SidecarSkip>> FilesystemImpl::local_sidecar(
+    const std::string& path) {
+    auto record = wb_.journal->get(path);
+    if (!record.is_ok() || !record->has_value() || (*record)->kind != JournalKind::kUpload) return std::nullopt;
+    const JournalRecord& r = **record;
+    if (r.type != EntryType::kFile) return std::nullopt;
+    auto entry = index_->get(path);
+    if (!entry.is_ok() || !entry->has_value()) return std::nullopt;
+    const uint64_t limit = sidecars_->rules().max_sidecar_bytes;
+    if (r.size > limit) return index::SidecarSkip{index::over_limit_reason(r.size, limit)};
+    auto content = read_local(path, r, **entry, 0, r.size);
+    if (!content.is_ok()) {
+        spdlog::warn("sidecar index: cannot read {} to index it: {}", path, content.status().to_string());
+        return std::nullopt;
+    }
+    return index::flatten_sidecar(*content, limit);
+}
+
 void FilesystemImpl::index_sidecar(const std::string& path) {
     if (!sidecars_ || !wb_.journal || !sidecars_->rules().is_sidecar(path)) return;
+    // A first read without the lock fetches what the content needs of its underlay (no lock is
+    // held across network I/O); the read under the lock then finds those blocks cached.
+    if (!local_sidecar(path)) return;
     auto lock = wb_.locks->lock(path);
-    auto record = wb_.journal->get(path);
-    if (!record.is_ok() || !record->has_value() || (*record)->kind != JournalKind::kUpload) return;
-    const JournalRecord& r = **record;
-    if (r.type != EntryType::kFile) return;
-    auto entry = index_->get(path);
-    if (!entry.is_ok() || !entry->has_value()) return;
-    const uint64_t limit = sidecars_->rules().max_sidecar_bytes;
-    std::variant<std::vector<index::Field>, index::SidecarSkip> fields =
-        index::SidecarSkip{"size " + std::to_string(r.size) + " bytes is over the limit of " +
-                           std::to_string(limit)};
-    if (r.size <= limit) {
-        auto content = read_local(path, r, **entry, 0, r.size);
-        if (!content.is_ok()) {
-            spdlog::warn("sidecar index: cannot read {} to index it: {}", path, content.status().to_string());
-            return;
-        }
-        fields = index::flatten_sidecar(*content, limit);
-    }
-    Status st = sidecars_->index_local(path, fields);
+    auto fields = local_sidecar(path);
+    if (!fields) return;
+    Status st = sidecars_->index_local(path, *fields);
     if (!st.is_ok()) spdlog::warn("sidecar index: cannot index {}: {}", path, st.to_string());
 }
 
 bool FilesystemImpl::in_views(const std::string& path) const {
     return views_.has_value() && ViewTree::is_view_path(path);
+}
+
+Status FilesystemImpl::outside_views(const std::string& path) const {
+    if (!in_views(path)) return Status::ok();
+    return Status(Code::kReadOnly, path + " is in the read-only .views tree");
 }
 
 Result<EntryRecord> FilesystemImpl::view_record(const std::string& path) {

@@ -262,6 +262,7 @@ Status FilesystemImpl::setxattr(uint64_t ino, const std::string& name, const std
                                 int flags) {
     if (name.rfind("user.", 0) != 0) return Status(Code::kNotSupported, "only user.* attributes");
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
+    AZB_RETURN_IF_ERROR(outside_views(path));
     if (name == "user.azure.etag") return Status(Code::kNotPermitted, "user.azure.etag is read-only");
     AZB_RETURN_IF_ERROR(writable());
     if (name == "user.azure.tier") {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cache/query.h"
+#include "fs/name_mapping.h"
 
 namespace azblobfs {
 namespace {
@@ -22,26 +23,26 @@ std::vector<std::string> components(std::string_view path) {
     return parts;
 }
 
-std::string base_name(const std::string& path) {
-    auto slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// A by-field value as a name: a number when the whole name is one, true/false, else a string.
+// A by-field value as a name: a number when the whole name is one (as in queries), true or
+// false, else a string.
 index::Value value_of_name(const std::string& name) {
     if (name == "true" || name == "false") return index::Value::of_bool(name == "true");
-    char* end = nullptr;
-    double d = std::strtod(name.c_str(), &end);
-    bool numeric = !name.empty() && end == name.c_str() + name.size() && name.find_first_of("xXnN") == std::string::npos;
-    return numeric ? index::Value::of_number(d) : index::Value::of_string(name);
+    if (auto n = index::parse_number(name)) return index::Value::of_number(*n);
+    return index::Value::of_string(name);
 }
 
-bool valid_field(const std::string& name) {
-    if (name.empty() || name.size() > 200) return false;
-    if (!(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-    });
+bool valid_field(const std::string& name) { return index::valid_field_name(name); }
+
+// Makes the names unique in order: a repeated name gets "~<file id>" appended.
+void make_unique_names(std::vector<std::string>* names, const std::vector<uint64_t>& ids) {
+    std::set<std::string> used;
+    for (size_t i = 0; i < names->size(); ++i) {
+        std::string& name = (*names)[i];
+        if (!used.insert(name).second) {
+            name += "~" + std::to_string(ids[i]);
+            used.insert(name);
+        }
+    }
 }
 
 }  // namespace
@@ -51,18 +52,20 @@ bool ViewTree::is_view_path(std::string_view path) {
                              path[kRoot.size()] == '/');
 }
 
-std::vector<ViewTree::Named> ViewTree::flat_names(const std::vector<QueryMatch>& matches) const {
+std::vector<ViewTree::Named> ViewTree::named(const std::vector<QueryMatch>& matches,
+                                              std::vector<std::string> names) {
+    std::vector<uint64_t> ids;
+    for (const auto& m : matches) ids.push_back(m.file_id);
+    make_unique_names(&names, ids);
     std::vector<Named> out;
-    std::set<std::string> used;
-    for (const auto& m : matches) {
-        std::string name = base_name(m.path);
-        if (!used.insert(name).second) {
-            name += "~" + std::to_string(m.file_id);
-            used.insert(name);
-        }
-        out.push_back(Named{name, m.path});
-    }
+    for (size_t i = 0; i < matches.size(); ++i) out.push_back(Named{names[i], matches[i].path});
     return out;
+}
+
+std::vector<ViewTree::Named> ViewTree::flat_names(const std::vector<QueryMatch>& matches) const {
+    std::vector<std::string> names;
+    for (const auto& m : matches) names.emplace_back(NameMapping::base_name(m.path));
+    return named(matches, std::move(names));
 }
 
 Result<std::optional<std::vector<ViewTree::Named>>> ViewTree::leaf_entries(
@@ -71,12 +74,15 @@ Result<std::optional<std::vector<ViewTree::Named>>> ViewTree::leaf_entries(
     if (parts.size() == 2 && parts[0] == "by-lead") {
         AZB_ASSIGN_OR_RETURN(auto files, index_->equal("v:lead", index::Value::of_string(parts[1])));
         if (files.empty()) return Entries();
-        std::vector<Named> out;
+        std::vector<QueryMatch> kept;
+        std::vector<std::string> names;
         for (const auto& f : files) {
             auto match = index_->rules().view_match(f.path);
-            if (match && match->lead == parts[1]) out.push_back(Named{match->name, f.path});
+            if (!match || match->lead != parts[1]) continue;
+            kept.push_back(f);
+            names.push_back(match->name);  // two twins of one lead: "twin.md", "twin.md~<id>"
         }
-        return Entries(std::move(out));
+        return Entries(named(kept, std::move(names)));
     }
     if (parts.size() == 3 && parts[0] == "by-field") {
         if (!valid_field(parts[1])) return Entries();

@@ -16,8 +16,8 @@
 //    here (the core refuses them); a malformed query is InvalidArgument (EINVAL); anything
 //    else that names nothing is "no such entry". A target never leaves the mount: it is
 //    "../" per directory level of the view plus a path the index holds.
-//  - Flat directories name a match by its base name; a second match with the same base name
-//    gets "~<file id>" appended, so names are unique and stable.
+//  - Flat directories name a match by its base name (by-lead by its template's alias); a
+//    second match with the same name gets "~<file id>" appended, so names are unique and stable.
 //  - Every answer is read from the index (no store request), so views work offline.
 #pragma once
 
@@ -59,6 +59,8 @@ private:
     // nullopt when that directory does not exist.
     Result<std::optional<std::vector<Named>>> leaf_entries(const std::vector<std::string>& parts) const;
     std::vector<Named> flat_names(const std::vector<QueryMatch>& matches) const;
+    // matches[i] named names[i], repeated names made unique (see the contract above).
+    static std::vector<Named> named(const std::vector<QueryMatch>& matches, std::vector<std::string> names);
 
     std::shared_ptr<SidecarIndex> index_;
 };

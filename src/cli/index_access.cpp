@@ -1,12 +1,14 @@
 #include "cli/index_access.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "cli/mount_registry.h"
 
 namespace azblobfs {
 
-Result<OpenedIndex> open_index(const IndexTarget& target, uint64_t map_size) {
+Result<OpenedIndex> open_index(const IndexTarget& target, uint64_t map_size, bool read_only) {
     OpenedIndex opened;
     if (!target.mountpoint.empty()) {
         std::error_code ec;
@@ -24,6 +26,11 @@ Result<OpenedIndex> open_index(const IndexTarget& target, uint64_t map_size) {
         opened.cache_dir = target.cache_dir;
     } else {
         return Status(Code::kInvalidArgument, "give --mount MOUNTPOINT or --cache-dir DIR");
+    }
+    // A reader never takes the directory lock, so a mount may start while it runs.
+    if (read_only) opened.beside_mount = true;
+    if (read_only && ::access((opened.cache_dir + "/data.mdb").c_str(), R_OK) != 0) {
+        return Status(Code::kNotFound, "cache directory " + opened.cache_dir + " holds no index");
     }
     CacheEnvOptions options;
     options.beside_mount = opened.beside_mount;

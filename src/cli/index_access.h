@@ -23,6 +23,7 @@ struct OpenedIndex {
 };
 
 // NotFound when --mount names no running mount; InvalidArgument when neither is given.
-Result<OpenedIndex> open_index(const IndexTarget& target, uint64_t map_size);
+// `read_only` (queries): the cache directory is opened without its lock, as beside a mount.
+Result<OpenedIndex> open_index(const IndexTarget& target, uint64_t map_size, bool read_only);
 
 }  // namespace azblobfs

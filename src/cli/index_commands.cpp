@@ -57,7 +57,7 @@ int cmd_query(const QueryFlags& flags, CommandIo io) {
         print_query_error(flags.expression, *error, io);
         return 2;
     }
-    auto opened = open_index(flags.target, 0);
+    auto opened = open_index(flags.target, 0, /*read_only=*/true);
     if (!opened) {
         io.err << "azblobfs query: " << opened.status().message() << "\n";
         return opened.status().code() == Code::kInvalidArgument ? 2 : 1;

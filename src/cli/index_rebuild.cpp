@@ -52,6 +52,7 @@ struct Crawl {
     Interrupts* interrupts = nullptr;
     std::shared_ptr<BlobStore> store;
     std::shared_ptr<MetadataIndex> entries;
+    std::shared_ptr<SidecarIndex> sidecars;
     std::optional<std::string> mount_container;  // the cache's container mode
     uint64_t listed = 0;
     uint64_t unfit = 0;
@@ -69,6 +70,22 @@ bool fit_name(const std::string& blob) {
     }
 }
 
+// Stores a listed blob the index lacks. An entry the index already holds belongs to the mount
+// (it revalidates it by its TTLs, dropping cached blocks of an old version as it does, and it
+// may have just committed a newer one), so it is only given its rows when it has none (a cache
+// from before the index, or changed rules). A directory at the path stays a directory.
+Status index_blob(Crawl& c, const std::string& path, const EntryRecord& record) {
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> existing, c.entries->get(path));
+    if (existing && existing->type != EntryType::kFile) return Status::ok();
+    if (existing) {
+        AZB_ASSIGN_OR_RETURN(bool has_rows, c.sidecars->has_rows(existing->file_id));
+        if (has_rows) return Status::ok();
+    }
+    auto stored = c.entries->put(path, existing ? *existing : record);
+    if (!stored && stored.status().code() != Code::kNotFound) return stored.status();  // deleted locally
+    return Status::ok();
+}
+
 Status list_container(Crawl& c, const std::string& container, const std::string& prefix,
                       ProgressLine& progress) {
     ListOptions options;
@@ -79,16 +96,17 @@ Status list_container(Crawl& c, const std::string& container, const std::string&
     do {
         if (c.interrupts->requested()) return Status(Code::kUnavailable, "interrupted");
         AZB_ASSIGN_OR_RETURN(ListPage page, c.store->list_blobs(container, options));
-        for (const auto& props : page.blobs) {
+        for (size_t i = 0; i < page.blobs.size(); ++i) {
+            const BlobProperties& props = page.blobs[i];
             EntryRecord record = record_from_blob(props, now_ns);
             if (record.type != EntryType::kFile) continue;
-            if (!fit_name(props.name)) {
+            // A blob "a" next to blobs "a/...": the mount shows the directory (dir_loader.cpp).
+            bool shadowed = i + 1 < page.blobs.size() && page.blobs[i + 1].name.rfind(props.name + "/", 0) == 0;
+            if (shadowed || !fit_name(props.name)) {
                 ++c.unfit;
                 continue;
             }
-            std::string path = c.mount_container ? props.name : container + "/" + props.name;
-            auto stored = c.entries->put(path, record);
-            if (!stored && stored.status().code() != Code::kNotFound) return stored.status();
+            AZB_RETURN_IF_ERROR(index_blob(c, c.mount_container ? props.name : container + "/" + props.name, record));
             ++c.listed;
         }
         progress.update(c.listed, 0);
@@ -143,7 +161,7 @@ Status read_sidecars(SidecarRefresher& refresher, SidecarIndex& index, Interrupt
 int cmd_index_rebuild(const RebuildFlags& flags, const AccountConfig& account, CommandIo io) {
     auto map_size = parse_size(flags.cache_size);
     if (!map_size) return fail(io, map_size.status());
-    auto opened = open_index(flags.target, *map_size);
+    auto opened = open_index(flags.target, *map_size, /*read_only=*/false);
     if (!opened) return fail(io, opened.status());
     auto identity = read_cache_identity(opened->cache_dir);
     if (!identity) return fail(io, identity.status());
@@ -157,6 +175,7 @@ int cmd_index_rebuild(const RebuildFlags& flags, const AccountConfig& account, C
     crawl.interrupts = &interrupts;
     crawl.store = make_azure_blob_store(account, make_curl_transport(CurlTransportOptions{account.verify_tls, ""}));
     crawl.entries = make_metadata_index(opened->env);
+    crawl.sidecars = opened->index;
     crawl.mount_container = mounted;
     auto containers = containers_to_crawl(flags, *crawl.store, mounted);
     if (!containers) return fail(io, containers.status());
@@ -191,7 +210,7 @@ int cmd_index_rebuild(const RebuildFlags& flags, const AccountConfig& account, C
                << (stats ? stats->sidecars_pending : 0) << " sidecar(s) left: run it again to resume\n";
         return 1;
     }
-    if (flags.prefix.empty() && flags.container.empty()) {
+    if (flags.prefix.empty() && (flags.container.empty() || mounted)) {  // the whole cache was crawled
         Status st = opened->index->mark_complete();
         if (!st.is_ok()) return fail(io, st);
     }

@@ -138,7 +138,9 @@ Result<index::IndexRules> index_rules_from_flags(const std::vector<std::string>&
             if (pattern.find("{lead}") == std::string::npos) {
                 return bad("--view-template \"" + t + "\": the pattern must hold {lead}");
             }
-            if (alias.find('/') != std::string::npos && alias.find('/') + 1 != alias.size()) {
+            std::string alias_name = alias.back() == '/' ? alias.substr(0, alias.size() - 1) : alias;
+            if (alias_name.empty() || alias_name == "." || alias_name == ".." ||
+                (alias.find('/') != std::string::npos && alias.find('/') + 1 != alias.size())) {
                 return bad("--view-template \"" + t + "\": the alias is a name, or a directory ending in /");
             }
             rules.views.push_back({pattern, alias});

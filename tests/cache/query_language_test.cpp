@@ -84,7 +84,8 @@ TEST(QueryLanguageTest, ErrorsPointAtTheirColumn) {
     EXPECT_EQ(error_column("a = 1 and"), 10u);
     EXPECT_EQ(error_column(std::string(5000, 'a')), kMaxQueryBytes + 1);
     std::string deep = std::string(100, '(') + "a=1" + std::string(100, ')');
-    EXPECT_NE(error_column(deep), 0u);
+    EXPECT_EQ(error_column(deep), 66u);  // the 66th (: 65 levels deep
+    EXPECT_EQ(error_column("income >= 1e999"), 11u) << "not a finite number";
 }
 
 // Rows: field -> (encoded value, id), scanned like the LMDB index (value + id order).

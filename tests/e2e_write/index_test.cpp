@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -109,6 +110,75 @@ TEST_F(IndexTest, OutOfBandPutsAndDeletesAreSeenAfterTheTtl) {
     EXPECT_EQ(query_mount(**mount, "n exists").out, "");
 }
 
+TEST_F(IndexTest, SigkillDuringSidecarWritesThenRemountAgreesWithAFreshRebuild) {
+    const std::string container = container_for("index-kill");
+    E2E_ASSERT_OK(client().create_container(container));
+    const auto cache = new_cache_dir();
+    {
+        auto mount = Mount::start(indexed(container, cache));
+        E2E_ASSERT_OK(mount);
+        const auto dir = (*mount)->path() / "metadata";
+        std::filesystem::create_directories(dir);
+        const std::string script = "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); printf '{\"n\": %d, \"tag\": \"t%d\"}' "
+                                   "$i $((i % 3)) > " + dir.string() + "/s$i.json || exit 0; done";
+        pid_t writer = spawn_to_file({"sh", "-c", script}, new_cache_dir());
+        ASSERT_GT(writer, 0);
+        // Kill the mount once the writer is well under way (>= 50 files), long before it ends.
+        auto deadline = std::chrono::steady_clock::now() + seconds(60);
+        while (std::chrono::steady_clock::now() < deadline) {
+            std::error_code ec;
+            auto it = std::filesystem::directory_iterator(dir, ec);
+            size_t n = ec ? 0 : static_cast<size_t>(std::distance(it, std::filesystem::directory_iterator()));
+            if (n >= 50) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        E2E_ASSERT_OK(signal_mount(**mount, SIGKILL));
+        wait_child(writer, seconds(30));
+    }
+    {
+        auto mount = Mount::start(indexed(container, cache));  // replays the journal
+        E2E_ASSERT_OK(mount);
+        E2E_ASSERT_OK((*mount)->unmount());  // drains every upload
+    }
+    // A fresh cache with the same rules (a mount writes them, and the container it serves),
+    // filled by a rebuild.
+    const auto fresh = new_cache_dir();
+    {
+        auto mount = Mount::start(indexed(container, fresh));
+        E2E_ASSERT_OK(mount);
+        E2E_ASSERT_OK((*mount)->unmount());
+    }
+    auto rebuild = azb({"--blob-endpoint", shared_azurite().blob_endpoint(), "index", "rebuild", "--cache-dir",
+                        fresh.string()});
+    ASSERT_EQ(rebuild.exit_code, 0) << rebuild.describe();
+    for (const char* expr : {"n exists", "tag = t1", "n >= 100 and not tag = t0", "sys.size > 0"}) {
+        auto a = azb({"query", "--cache-dir", cache.string(), expr});
+        auto b = azb({"query", "--cache-dir", fresh.string(), expr});
+        EXPECT_EQ(a.exit_code, 0) << a.describe();
+        EXPECT_EQ(a.out, b.out) << expr;
+    }
+    auto kept = azb({"query", "--cache-dir", cache.string(), "n exists"});
+    auto blobs = blob_names(container, "metadata/");
+    std::printf("sidecars committed after the SIGKILL and the replay: %zu\n", blobs.size());
+    ASSERT_GT(blobs.size(), 0u);
+    ASSERT_LT(blobs.size(), 3000u) << "the writer finished before the kill: nothing was cut off";
+    size_t json_objects = 0;
+    std::string want;
+    for (const auto& name : blobs) {
+        auto got = client().read(container, name, 0, 0);
+        E2E_ASSERT_OK(got);
+        if (got->data.rfind("{\"n\": ", 0) == 0 && got->data.back() == '}') {
+            ++json_objects;
+            want += name + "\n";
+        }
+    }
+    EXPECT_EQ(kept.out, want) << "the index after the crash and replay holds exactly the sidecars in Azure";
+    auto sized = azb({"query", "--cache-dir", cache.string(), "sys.size > 0"});
+    auto fresh_sized = azb({"query", "--cache-dir", fresh.string(), "sys.size > 0"});
+    EXPECT_EQ(sized.out, fresh_sized.out);
+    EXPECT_GT(json_objects, 0u);
+}
+
 TEST_F(IndexTest, AMalformedQueryExitsTwoAndPointsAtTheColumn) {
     const std::string container = container_for("index-bad");
     E2E_ASSERT_OK(client().create_container(container));
@@ -147,6 +217,11 @@ TEST_F(SampleIndexTest, RebuildQueryAndViewsOnTheSampleDataAlsoWithAzuriteStoppe
     const std::string lead = sidecar.substr(23, sidecar.size() - 23 - 5);
     auto hot = query_mount(**mount, "classification = hot and income >= 100000");
     EXPECT_EQ(hot.exit_code, 0);
+    auto hot_count = query_mount(**mount, "classification = hot and income >= 100000", {"--count"});
+    size_t hot_lines = static_cast<size_t>(std::count(hot.out.begin(), hot.out.end(), '\n'));
+    EXPECT_EQ(hot_count.out, std::to_string(hot_lines) + "\n");
+    auto cold_or_warm = query_mount(**mount, "not classification = hot and lead_id exists", {"--count"});
+    EXPECT_EQ(std::atoi(cold_or_warm.out.c_str()) + std::atoi(query_mount(**mount, "classification = hot", {"--count"}).out.c_str()), 30);
 
     // .views: not listed at the root, reachable by name.
     EXPECT_EQ(run_command({"ls", "-a", root.string()}).out.find(".views"), std::string::npos);
@@ -184,6 +259,11 @@ TEST_F(SampleIndexTest, RebuildQueryAndViewsOnTheSampleDataAlsoWithAzuriteStoppe
     EXPECT_EQ(errno, ENAMETOOLONG);
     EXPECT_NE(::mkdir((root / ".views/by-lead/x").c_str(), 0755), 0);
     EXPECT_EQ(errno, EROFS);
+    EXPECT_NE(::unlink((view / "twin.md").c_str()), 0);
+    EXPECT_EQ(errno, EROFS);
+    EXPECT_NE(::rmdir((root / ".views/query/lead_id=none").c_str()), 0);
+    EXPECT_EQ(errno, EROFS);
+    EXPECT_TRUE(std::filesystem::exists(root / ("digital-twins/metadata/" + lead + ".json")));
 
     // With Azurite stopped, the index still answers lookups, listings and queries.
     azurite.stop();
@@ -203,7 +283,13 @@ TEST_F(SampleIndexTest, ARebuildKilledHalfwayResumesAndAgreesWithAFreshOne) {
     pid_t pid = spawn_to_file({azblobfs_bin(), "--blob-endpoint", endpoint, "index", "rebuild",
                                "--cache-dir", cache.string(), "--threads", "2"}, out);
     ASSERT_GT(pid, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    // Kill it once it has read some sidecars (the count is read beside the running rebuild).
+    auto deadline = std::chrono::steady_clock::now() + seconds(60);
+    while (std::chrono::steady_clock::now() < deadline && process_alive(pid)) {
+        auto partial = azb({"query", "--count", "--cache-dir", cache.string(), "lead_id exists"});
+        if (std::atoi(partial.out.c_str()) > 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     ::kill(pid, SIGKILL);
     wait_child(pid, seconds(10));
     auto partial = azb({"query", "--count", "--cache-dir", cache.string(), "lead_id exists"});
