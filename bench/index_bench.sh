@@ -39,7 +39,7 @@ finish() {
 }
 trap finish EXIT
 
-kv() { tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }' <<<"$1"; }
+kv() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null && echo dropped || echo "not dropped"; }
 
 rows=()

@@ -127,6 +127,14 @@ Result<Doc> decode_doc(std::string_view value) {
     return doc;
 }
 
+Result<std::string> decode_doc_path(std::string_view value) {
+    keys::Reader r(value);
+    uint8_t format = 0;
+    std::string path;
+    if (!r.byte(&format) || format != 1 || !r.str(&path)) return Status(Code::kIoError, "cache index: corrupt docs row");
+    return path;
+}
+
 Result<std::optional<Doc>> read_doc(const lmdb::Txn& txn, const CacheDbis& dbis, uint64_t file_id) {
     AZB_ASSIGN_OR_RETURN(auto value, txn.get(dbis.docs, keys::encode_u64_be(file_id)));
     if (!value) return std::optional<Doc>();

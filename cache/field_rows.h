@@ -39,6 +39,8 @@ struct Doc {
 
 std::string encode_doc(const Doc& doc);
 Result<Doc> decode_doc(std::string_view value);
+// Only the path of an encoded docs row (what a query answer needs).
+Result<std::string> decode_doc_path(std::string_view value);
 
 Result<std::optional<Doc>> read_doc(const lmdb::Txn& txn, const CacheDbis& dbis, uint64_t file_id);
 Result<std::optional<uint32_t>> find_field(const lmdb::Txn& txn, const CacheDbis& dbis,

@@ -224,8 +224,10 @@ private:
         std::vector<QueryMatch> out;
         out.reserve(ids.size());
         for (uint64_t id : ids) {
-            AZB_ASSIGN_OR_RETURN(auto doc, field_rows::read_doc(txn, env_->dbis(), id));
-            if (doc) out.push_back(QueryMatch{id, std::move(doc->path)});
+            AZB_ASSIGN_OR_RETURN(auto value, txn.get(env_->dbis().docs, keys::encode_u64_be(id)));
+            if (!value) continue;
+            AZB_ASSIGN_OR_RETURN(std::string path, field_rows::decode_doc_path(*value));
+            out.push_back(QueryMatch{id, std::move(path)});
         }
         std::sort(out.begin(), out.end(), [](const QueryMatch& a, const QueryMatch& b) { return a.path < b.path; });
         return out;
