@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 #include "cache/field_rows.h"
 #include "cache/index_rows.h"
@@ -15,7 +17,12 @@ namespace {
 // Appends the 8-byte big-endian ids of a page of MDB_DUPFIXED values.
 Status append_ids(std::string_view page, std::vector<uint64_t>* ids) {
     if (page.size() % 8 != 0) return Status(Code::kIoError, "cache index: corrupt fields values");
-    for (size_t i = 0; i < page.size(); i += 8) ids->push_back(*keys::decode_u64_be(page.substr(i, 8)));
+    const size_t first = ids->size();
+    ids->resize(first + page.size() / 8);
+    std::memcpy(ids->data() + first, page.data(), page.size());
+    if constexpr (std::endian::native == std::endian::little) {
+        for (size_t i = first; i < ids->size(); ++i) (*ids)[i] = __builtin_bswap64((*ids)[i]);
+    }
     return Status::ok();
 }
 
@@ -223,10 +230,14 @@ private:
     Result<std::vector<QueryMatch>> matches(const lmdb::ReadTxn& txn, const std::vector<uint64_t>& ids) {
         std::vector<QueryMatch> out;
         out.reserve(ids.size());
+        // The ids are sorted, as the docs keys are: one cursor seeks forward, and LMDB answers a
+        // seek that stays on its current page without descending from the root (dense answers).
+        AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, env_->dbis().docs));
         for (uint64_t id : ids) {
-            AZB_ASSIGN_OR_RETURN(auto value, txn.get(env_->dbis().docs, keys::encode_u64_be(id)));
-            if (!value) continue;
-            AZB_ASSIGN_OR_RETURN(std::string path, field_rows::decode_doc_path(*value));
+            const std::string key = keys::encode_u64_be(id);
+            AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(key));
+            if (!item || item.key != key) continue;
+            AZB_ASSIGN_OR_RETURN(std::string path, field_rows::decode_doc_path(item.value));
             out.push_back(QueryMatch{id, std::move(path)});
         }
         std::sort(out.begin(), out.end(), [](const QueryMatch& a, const QueryMatch& b) { return a.path < b.path; });

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "azure/sas.h"
-#include "cli/sample_data.h"
+#include "sample/sample_data.h"
 
 namespace azblobfs {
 

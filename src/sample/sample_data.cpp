@@ -1,4 +1,4 @@
-#include "cli/sample_data.h"
+#include "sample/sample_data.h"
 
 #include <nlohmann/json.hpp>
 
@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli/png_writer.h"
+#include "sample/png_writer.h"
 
 namespace azblobfs {
 

@@ -1,4 +1,4 @@
-#include "cli/png_writer.h"
+#include "sample/png_writer.h"
 
 #include <zlib.h>
 
