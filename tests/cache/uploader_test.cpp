@@ -22,6 +22,7 @@ protected:
         ASSERT_NE(env_, nullptr);
         index_ = make_metadata_index(env_);
         journal_ = make_journal(env_);
+        cache_ = make_block_cache(env_, 64ull << 20);
         ASSERT_TRUE(store_->create_container("data").is_ok());
     }
 
@@ -45,8 +46,9 @@ protected:
     }
 
     Result<UploadOutcome> upload() {
-        Uploader uploader(*store_, *journal_, *index_, [] { return int64_t{1795000000} * 1000000000; });
-        return uploader.upload("f", nullptr);
+        BaseReader base(store_, cache_);
+        Uploader uploader(*store_, *journal_, *index_, base, [] { return int64_t{1795000000} * 1000000000; });
+        return uploader.upload("f");
     }
 
     std::vector<std::string> blob_names() {
@@ -60,6 +62,7 @@ protected:
     std::shared_ptr<CacheEnv> env_;
     std::shared_ptr<MetadataIndex> index_;
     std::shared_ptr<Journal> journal_;
+    std::shared_ptr<BlockCache> cache_;
     std::shared_ptr<BlobStore> store_ = make_memory_blob_store();
 };
 

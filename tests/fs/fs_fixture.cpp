@@ -23,7 +23,6 @@ FsOptions FsFixture::options() const {
     o.container = kContainer;
     o.uid = 1234;
     o.gid = 5678;
-    o.fetch_threads = 4;
     auto clock = clock_;
     o.clock_ns = [clock] { return clock->load(); };
     return o;
@@ -31,7 +30,9 @@ FsOptions FsFixture::options() const {
 
 void FsFixture::mount(const FsOptions& o) {
     fs_.reset();
-    fs_ = std::make_unique<FilesystemImpl>(store_, index_, cache_, o);
+    BaseReaderOptions reads;
+    reads.fetch_threads = 4;
+    fs_ = std::make_unique<FilesystemImpl>(store_, index_, std::make_shared<BaseReader>(store_, cache_, reads), o);
 }
 
 std::string FsFixture::put(const std::string& blob, const std::string& data,
