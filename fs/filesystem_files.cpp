@@ -68,7 +68,6 @@ Result<OpenReply> FilesystemImpl::open(uint64_t ino, int flags) {
     auto handle = std::make_shared<FileHandle>();
     handle->ino = ino;
     handle->version = version_of(path, record);
-    handle->lineage = gate_.lineage(record.file_id);
     handle->archived = archived;
     OpenReply reply;
     reply.keep_cache = unchanged && (opened_before.empty() || opened_before == record.etag);
@@ -109,8 +108,6 @@ Result<OpenReply> FilesystemImpl::open_local(uint64_t ino, const std::string& pa
     auto handle = std::make_shared<FileHandle>();
     handle->ino = ino;
     handle->version = version_of(path, *record);
-    AZB_RETURN_IF_ERROR(gate_.switch_to(record->file_id, record->etag, record->etag));
-    handle->lineage = gate_.lineage(record->file_id);
     handle->local = true;
     handle->writable = for_writing;
     handle->append = (flags & O_APPEND) != 0;
@@ -139,7 +136,7 @@ Result<std::string> FilesystemImpl::read(uint64_t /*ino*/, uint64_t fh, uint64_t
     bool allow_restart = false;
     {
         std::lock_guard lock(h->mu);
-        version = followed_version(*h);
+        version = h->version;
         allow_restart = !h->served_data;
         if (h->archived) {
             Status archived(Code::kArchived, "blob " + version.path + " is in the Archive tier");
@@ -150,19 +147,9 @@ Result<std::string> FilesystemImpl::read(uint64_t /*ino*/, uint64_t fh, uint64_t
     FileVersion before = version;
     Result<std::string> data = read_version(&version, offset, size, &h->readahead, allow_restart);
     std::lock_guard lock(h->mu);
-    if (version.etag != before.etag && h->version.etag == before.etag) {
-        h->version = version;
-        h->lineage = gate_.lineage(version.file_id);
-    }
+    if (version.etag != before.etag && h->version.etag == before.etag) h->version = version;
     if (data.is_ok() && !data->empty()) h->served_data = true;
     return data;
-}
-
-const FileVersion& FilesystemImpl::followed_version(FileHandle& h) {
-    if (std::optional<std::string> etag = gate_.follow(h.version.file_id, h.lineage)) {
-        h.version.etag = std::move(*etag);
-    }
-    return h.version;
 }
 
 // A read of a file with local changes: from the journal while it has a record; for a handle in

@@ -29,36 +29,39 @@ int64_t seconds_to_ns(double s) { return static_cast<int64_t>(std::llround(s * 1
 
 std::unique_ptr<Filesystem> make_filesystem(std::shared_ptr<BlobStore> store,
                                             std::shared_ptr<MetadataIndex> index,
-                                            std::shared_ptr<BaseReader> base, FsOptions options,
+                                            std::shared_ptr<BlockCache> cache, FsOptions options,
                                             WriteBack write_back,
                                             std::shared_ptr<SidecarIndex> sidecars) {
-    return std::make_unique<FilesystemImpl>(std::move(store), std::move(index), std::move(base),
+    return std::make_unique<FilesystemImpl>(std::move(store), std::move(index), std::move(cache),
                                             std::move(options), std::move(write_back),
                                             std::move(sidecars));
 }
 
-FilesystemImpl::~FilesystemImpl() = default;
+FilesystemImpl::~FilesystemImpl() {
+    if (wb_.flusher) wb_.flusher->set_listener(nullptr);
+}
 
 FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store,
                                std::shared_ptr<MetadataIndex> index,
-                               std::shared_ptr<BaseReader> base, FsOptions options,
+                               std::shared_ptr<BlockCache> cache, FsOptions options,
                                WriteBack write_back, std::shared_ptr<SidecarIndex> sidecars)
     : options_(with_clock(std::move(options))),
       store_(std::move(store)),
       index_(std::move(index)),
-      base_(std::move(base)),
-      gate_(base_->gate()),
-      read_path_(base_->reads()),
+      cache_(std::move(cache)),
       names_(options_.container),
       mount_start_ns_(options_.clock_ns()),
       offline_(options_.clock_ns),
       negatives_(seconds_to_ns(options_.negative_ttl_s)),
+      gate_(cache_),
       loader_(*store_, *index_, gate_, names_, skipped_, mount_start_ns_),
       probe_(*store_, skipped_, mount_start_ns_),
       wb_(std::move(write_back)),
-      sidecars_(std::move(sidecars)) {
+      sidecars_(std::move(sidecars)),
+      read_path_(*store_, gate_, options_.readahead_max_bytes, options_.fetch_threads) {
     if (!wb_.journal || !wb_.flusher || !wb_.locks) wb_ = WriteBack{};
     if (sidecars_) views_.emplace(sidecars_);
+    if (wb_.flusher) wb_.flusher->set_listener([this](const CommitEvent& e) { on_commit(e); });
     if (wb_.journal) {
         auto records = wb_.journal->records();
         std::vector<std::string> paths;
@@ -263,7 +266,7 @@ FsStatus FilesystemImpl::status() {
     FsStatus s;
     s.skipped_names = skipped_.count();
     s.offline_answers = offline_.count();
-    s.cache = base_->blocks().stats();
+    s.cache = cache_->stats();
     s.bytes_fetched = read_path_.bytes_fetched();
     s.range_requests = read_path_.range_requests();
     if (wb_.flusher) s.write_back = wb_.flusher->stats();

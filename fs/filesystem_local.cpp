@@ -200,7 +200,7 @@ Result<std::vector<EntryRecord>> FilesystemImpl::apply(const JournalBatch& batch
     for (int attempt = 1; !applied.is_ok() && applied.status().code() == Code::kNoSpace && attempt <= 3;
          ++attempt) {
         // The map is full: clean blocks go first (DESIGN §4), more on every attempt.
-        AZB_RETURN_IF_ERROR(base_->blocks().make_room(attempt * (incoming + (8u << 20))));
+        AZB_RETURN_IF_ERROR(cache_->make_room(attempt * (incoming + (8u << 20))));
         applied = wb_.journal->apply(batch);
     }
     if (!applied.is_ok() && applied.status().code() == Code::kNoSpace) {
@@ -242,4 +242,49 @@ Status FilesystemImpl::make_dir_local(const std::string& path, mode_t mode,
 // blocks of the new ETag, and cached blocks of the version it started from stay when their bytes
 // are unchanged (no truncation below that version's size). So the next partial write or read
 // of the file needs no download.
+void FilesystemImpl::on_commit(const CommitEvent& e) {
+    const JournalRecord& r = e.record;
+    bool same_bytes = r.type != EntryType::kDirectory && !r.underlay_etag.empty() &&
+                      e.old_etag == r.underlay_etag && r.underlay_size == r.base_size;
+    Status st = same_bytes ? gate_.rebase(e.file_id, e.old_etag, e.new_etag)
+                           : gate_.switch_to(e.file_id, e.old_etag, e.new_etag);
+    // Open handles of the file follow this mount's own commit (a write through them is not a
+    // change by another writer).
+    if (std::optional<uint64_t> ino = inodes_.find(e.path)) {
+        std::lock_guard lock(handles_mu_);
+        for (auto& [fh, h] : files_) {
+            if (h->ino != *ino) continue;
+            std::lock_guard hl(h->mu);
+            if (h->version.etag == e.old_etag) h->version.etag = e.new_etag;
+        }
+    }
+    if (st.is_ok() && r.type != EntryType::kDirectory) st = cache_committed_blocks(e, same_bytes);
+    if (!st.is_ok()) spdlog::warn("after the upload of {}: cached blocks dropped: {}", e.path, st.to_string());
+}
+
+Status FilesystemImpl::cache_committed_blocks(const CommitEvent& e, bool kept_base) {
+    const JournalRecord& r = e.record;
+    auto length = [&](uint64_t i) { return std::min(kB, r.size - i * kB); };
+    AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty, wb_.journal->block_indices(r.content_id));
+    for (uint64_t i : dirty) {
+        if (i * kB >= r.size) continue;
+        AZB_ASSIGN_OR_RETURN(auto data, wb_.journal->block(r.content_id, i));
+        if (!data) continue;
+        data->resize(length(i), '\0');
+        AZB_RETURN_IF_ERROR(gate_.put(e.file_id, e.new_etag, i, *data));
+    }
+    // The base's last block, when partial and not rewritten, grew with zeros.
+    uint64_t last = r.base_size / kB;
+    if (kept_base && r.base_size % kB != 0 && r.size > r.base_size &&
+        !std::binary_search(dirty.begin(), dirty.end(), last)) {
+        std::string block;
+        AZB_ASSIGN_OR_RETURN(bool cached, gate_.get(e.file_id, e.new_etag, last, &block));
+        if (cached) {
+            block.resize(length(last), '\0');
+            AZB_RETURN_IF_ERROR(gate_.put(e.file_id, e.new_etag, last, block));
+        }
+    }
+    return Status::ok();
+}
+
 }  // namespace azblobfs

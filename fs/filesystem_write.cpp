@@ -148,7 +148,7 @@ Status FilesystemImpl::start_from_opened_version(FileHandle& h, LocalState* s) {
     FileVersion opened;
     {
         std::lock_guard hl(h.mu);
-        opened = followed_version(h);
+        opened = h.version;
     }
     if (opened.etag.empty() || opened.etag == s->entry.etag) return Status::ok();
     spdlog::warn("{} was replaced by another writer since it was opened (ETag {}, now {}); this "

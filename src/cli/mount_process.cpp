@@ -69,7 +69,6 @@ Result<MountParts> build_parts(const MountSettings& s, const AccountConfig& acco
     // instead of paying the retry budget on every lookup.
     std::shared_ptr<BlobStore> store =
         make_unreachable_guard_store(make_azure_blob_store(account, transport));
-    auto base = std::make_shared<BaseReader>(store, cache, s.reads);
     parts.journal = make_journal(parts.env);
     WriteBack write_back;
     if (!s.read_only) {
@@ -77,7 +76,7 @@ Result<MountParts> build_parts(const MountSettings& s, const AccountConfig& acco
         FlusherOptions fo;
         fo.upload_delay_s = s.upload_delay_s;
         fo.threads = s.upload_threads;
-        parts.flusher = std::make_shared<Flusher>(store, parts.journal, parts.index, base, locks, fo);
+        parts.flusher = std::make_shared<Flusher>(store, parts.journal, parts.index, locks, fo);
         write_back = WriteBack{parts.journal, parts.flusher, locks};
     } else if (parts.journal->stats().records > 0) {
         spdlog::warn("read-only mount: {} change(s) of an earlier mount wait in the journal of {}; "
@@ -85,7 +84,7 @@ Result<MountParts> build_parts(const MountSettings& s, const AccountConfig& acco
                      parts.journal->stats().records, s.cache_dir);
     }
     parts.sidecars = make_sidecar_index(parts.env);
-    parts.fs = make_filesystem(store, parts.index, base, s.fs, write_back, parts.sidecars);
+    parts.fs = make_filesystem(store, parts.index, cache, s.fs, write_back, parts.sidecars);
     SidecarRefresherOptions ro;
     ro.container = s.fs.container;
     parts.refresher = std::make_unique<SidecarRefresher>(store, parts.sidecars, parts.journal, ro);
@@ -164,14 +163,14 @@ void drain_uploads(const MountSettings& s, MountParts& parts, StatusReporter& st
             status.write(false);
             std::string line = std::to_string(st.pending_records) + " change(s), " +
                                std::to_string(st.dirty_bytes) + " bytes left to upload";
-            write_side_file(kRunDir, s.mountpoint, SideFile::kProgress, line);
+            write_progress_file(kRunDir, s.mountpoint, line);
             if (std::chrono::steady_clock::now() - last_log >= std::chrono::seconds(2)) {
                 spdlog::warn("unmount: {}", line);
                 last_log = std::chrono::steady_clock::now();
             }
         },
         interrupted);
-    remove_side_file(kRunDir, s.mountpoint, SideFile::kProgress);
+    remove_progress_file(kRunDir, s.mountpoint);
     if (drained.is_ok()) {
         spdlog::warn("unmount: every change is uploaded");
     } else {
@@ -185,7 +184,7 @@ Status serve(const MountSettings& s, MountParts& parts, bool offline, StartupRep
     if (!mount) return mount.status();
     Status pid_file = write_pid_file(kRunDir, s.mountpoint, ::getpid());
     if (!pid_file.is_ok()) spdlog::warn("{} (azblobfs unmount will not wait for this process)", pid_file.message());
-    write_side_file(kRunDir, s.mountpoint, SideFile::kCacheDir, s.cache_dir);
+    write_cache_dir_file(kRunDir, s.mountpoint, s.cache_dir);
     StatusReporter status(s, parts, offline);
     Status loop;
     {
@@ -200,7 +199,7 @@ Status serve(const MountSettings& s, MountParts& parts, bool offline, StartupRep
     }
     drain_uploads(s, parts, status);
     status.write(false);
-    if (read_pid_file(kRunDir, s.mountpoint) == ::getpid()) remove_side_file(kRunDir, s.mountpoint, SideFile::kCacheDir);
+    if (read_pid_file(kRunDir, s.mountpoint) == ::getpid()) remove_cache_dir_file(kRunDir, s.mountpoint);
     remove_pid_file_if_ours(kRunDir, s.mountpoint, ::getpid());
     spdlog::info("unmounted {}", s.mountpoint);
     return loop;

@@ -22,7 +22,6 @@ protected:
         ASSERT_NE(env_, nullptr);
         index_ = make_metadata_index(env_);
         journal_ = make_journal(env_);
-        cache_ = make_block_cache(env_, 64ull << 20);
         ASSERT_TRUE(store_->create_container("data").is_ok());
     }
 
@@ -46,9 +45,8 @@ protected:
     }
 
     Result<UploadOutcome> upload() {
-        BaseReader base(store_, cache_);
-        Uploader uploader(*store_, *journal_, *index_, base, [] { return int64_t{1795000000} * 1000000000; });
-        return uploader.upload("f");
+        Uploader uploader(*store_, *journal_, *index_, [] { return int64_t{1795000000} * 1000000000; });
+        return uploader.upload("f", nullptr);
     }
 
     std::vector<std::string> blob_names() {
@@ -62,7 +60,6 @@ protected:
     std::shared_ptr<CacheEnv> env_;
     std::shared_ptr<MetadataIndex> index_;
     std::shared_ptr<Journal> journal_;
-    std::shared_ptr<BlockCache> cache_;
     std::shared_ptr<BlobStore> store_ = make_memory_blob_store();
 };
 

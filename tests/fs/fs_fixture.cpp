@@ -23,6 +23,7 @@ FsOptions FsFixture::options() const {
     o.container = kContainer;
     o.uid = 1234;
     o.gid = 5678;
+    o.fetch_threads = 4;
     auto clock = clock_;
     o.clock_ns = [clock] { return clock->load(); };
     return o;
@@ -30,9 +31,7 @@ FsOptions FsFixture::options() const {
 
 void FsFixture::mount(const FsOptions& o) {
     fs_.reset();
-    BaseReaderOptions reads;
-    reads.fetch_threads = 4;
-    fs_ = std::make_unique<FilesystemImpl>(store_, index_, std::make_shared<BaseReader>(store_, cache_, reads), o);
+    fs_ = std::make_unique<FilesystemImpl>(store_, index_, cache_, o);
 }
 
 std::string FsFixture::put(const std::string& blob, const std::string& data,

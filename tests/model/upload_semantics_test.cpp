@@ -78,55 +78,6 @@ TEST_F(UploadSemantics, AWriteAfterFsyncDownloadsNothing) {
 }
 
 // Local change pending when the other writer commits: fsync loses the race.
-// The upload reads the unchanged blocks of a file's base version through the block cache, as
-// reads through the mount do: a blob written by someone else and read once costs no GET when a
-// small change of it is uploaded.
-TEST_F(UploadSemantics, UnchangedCachedBlocksAreUploadedWithoutAGet) {
-    std::string data = seeded_bytes(6, 3 * kBlock + 500);
-    ASSERT_TRUE(memory_->put_blob(kModelContainer, "theirs", data, PutOptions{}).is_ok());
-    ASSERT_EQ(read_all("theirs"), data);  // caches every block
-    counting_->reset_counts();
-    OpenFile f = open("theirs", O_RDWR);
-    write(f, kBlock + 10, "changed");
-    data.replace(kBlock + 10, 7, "changed");
-    Status st = fs().fsync(f.ino, f.fh);
-    ASSERT_TRUE(st.is_ok()) << st.to_string();
-    EXPECT_EQ(blob("theirs"), data);
-    WriteCounts c = counting_->counts();
-    EXPECT_EQ(c.read, 0u) << "blocks 0, 2 and 3 come from the block cache";
-    EXPECT_EQ(counting_->bytes_read(), 0u);
-    EXPECT_EQ(c.put_block, 4u) << "no block list of this mount's to reuse: all four are staged";
-    close(f);
-}
-
-// Open handles follow this mount's own commits of their file (VersionGate lineage): a handle
-// that wrote and committed writes again with no conflict, and a reader that had already read
-// bytes keeps reading, the new version, instead of getting ESTALE.
-TEST_F(UploadSemantics, OpenHandlesFollowThisMountsOwnCommits) {
-    ASSERT_TRUE(memory_->put_blob(kModelContainer, "shared", "version one", PutOptions{}).is_ok());
-    OpenFile reader = open("shared", O_RDONLY);
-    Result<std::string> first = fs().read(reader.ino, reader.fh, 0, 7);
-    ASSERT_TRUE(first.is_ok()) << first.status().to_string();
-    EXPECT_EQ(*first, "version");
-    OpenFile writer = open("shared", O_RDWR);
-    write(writer, 8, "two");
-    ASSERT_TRUE(fs().fsync(writer.ino, writer.fh).is_ok());
-    write(writer, 0, "VERSION");
-    Status st = fs().fsync(writer.ino, writer.fh);
-    ASSERT_TRUE(st.is_ok()) << "a second commit through the same handle is no conflict: " << st.to_string();
-    EXPECT_EQ(blob("shared"), "VERSION two");
-    close(writer);
-    Result<std::string> again = fs().read(reader.ino, reader.fh, 0, 11);
-    ASSERT_TRUE(again.is_ok()) << again.status().to_string();
-    EXPECT_EQ(*again, "VERSION two");
-    close(reader);
-    ListOptions lo;
-    lo.prefix = "shared.conflict-";
-    Result<ListAll> copies = memory_->list_all(kModelContainer, lo);
-    ASSERT_TRUE(copies.is_ok());
-    EXPECT_TRUE(copies->blobs.empty()) << "no conflict copy of this mount's own writes";
-}
-
 TEST_F(UploadSemantics, ADirtyFileLosesTheRaceAtFsync) {
     OpenFile f = create("doc");
     write(f, 0, "mine v1");

@@ -1,4 +1,4 @@
-#include "cache/inflight_blocks.h"
+#include "fs/inflight_blocks.h"
 
 namespace azblobfs {
 

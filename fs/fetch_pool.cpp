@@ -1,4 +1,4 @@
-#include "cache/fetch_pool.h"
+#include "fs/fetch_pool.h"
 
 #include <algorithm>
 
