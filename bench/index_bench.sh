@@ -43,6 +43,7 @@ kv() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null && echo dropped || echo "not dropped"; }
 
 rows=()
+breakdown=""
 for n in $sizes; do
     dir="$work/index-$n"
     echo "index_bench: generating $n sidecars" >&2
@@ -54,6 +55,14 @@ for n in $sizes; do
     cold=$("$tool" query "$dir" 200)
     rows+=("| $n | $per | $((used / 1048576)) | $(kv "$warm" query_matches) | $(kv "$warm" query_p50_ms) / $(kv "$warm" query_p99_ms) | $(kv "$cold" query_p50_ms) / $(kv "$cold" query_p99_ms) | $(kv "$warm" lead_p50_ms) / $(kv "$warm" lead_p99_ms) | $(kv "$cold" lead_p50_ms) / $(kv "$cold" lead_p99_ms) |")
     echo "index_bench: $n: $g; warm $warm; after remount (page cache $cache_state) $cold" >&2
+    # Where the bytes go: pages of each database (mdb_stat, Debian lmdb-utils), per sidecar.
+    if command -v mdb_stat >/dev/null; then
+        split=$(mdb_stat -a "$dir" | awk -v n="$n" '
+            /^Status of / { db = $3 }
+            /Branch pages:|Leaf pages:|Overflow pages:/ { pages[db] += $NF }
+            END { for (d in pages) if (pages[d] > 1) printf "%s %.0f, ", d, pages[d] * 4096 / n }')
+        breakdown="${breakdown}- $n sidecars, bytes per sidecar by database: ${split%, }"$'\n'
+    fi
     per_10m=$(awk -v b="$per" 'BEGIN { printf "%.1f", b * 1e7 / 2^30 }')
     gen_us=$(awk -v s="$(kv "$g" seconds)" -v n="$n" 'BEGIN { printf "%.1f", s * 1e6 / n }')
     rm -rf "$dir"
@@ -93,6 +102,7 @@ report="$results/index_bench.md"
     echo "random lead (its sidecar and twin). Each sidecar comes with its twin's entry, as in the sample layout;"
     echo "bytes per sidecar count the whole data.mdb (entries, docs, fields) divided by the sidecars."
     echo "At the largest size: $per_10m GiB extrapolated to 10 million twins; $gen_us µs per sidecar to index."
+    [[ -n "$breakdown" ]] && { echo; printf '%s' "$breakdown"; }
     echo
     echo "| rebuild of $rebuild_n sidecars on Azurite | sidecars/s (median of $runs) |"
     echo "|---|---|"
