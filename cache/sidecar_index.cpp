@@ -230,14 +230,10 @@ private:
     Result<std::vector<QueryMatch>> matches(const lmdb::ReadTxn& txn, const std::vector<uint64_t>& ids) {
         std::vector<QueryMatch> out;
         out.reserve(ids.size());
-        // The ids are sorted, as the docs keys are: one cursor seeks forward, and LMDB answers a
-        // seek that stays on its current page without descending from the root (dense answers).
-        AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, env_->dbis().docs));
         for (uint64_t id : ids) {
-            const std::string key = keys::encode_u64_be(id);
-            AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(key));
-            if (!item || item.key != key) continue;
-            AZB_ASSIGN_OR_RETURN(std::string path, field_rows::decode_doc_path(item.value));
+            AZB_ASSIGN_OR_RETURN(auto value, txn.get(env_->dbis().docs, keys::encode_u64_be(id)));
+            if (!value) continue;
+            AZB_ASSIGN_OR_RETURN(std::string path, field_rows::decode_doc_path(*value));
             out.push_back(QueryMatch{id, std::move(path)});
         }
         std::sort(out.begin(), out.end(), [](const QueryMatch& a, const QueryMatch& b) { return a.path < b.path; });

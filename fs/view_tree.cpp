@@ -70,24 +70,6 @@ std::vector<ViewTree::Named> ViewTree::flat_names(const std::vector<QueryMatch>&
 
 Result<std::optional<std::vector<ViewTree::Named>>> ViewTree::leaf_entries(
     const std::vector<std::string>& parts) const {
-    std::string key;
-    for (const auto& p : parts) key += p + "/";
-    const auto now = std::chrono::steady_clock::now();
-    {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (reused_ && reused_->leaf == key &&
-            std::chrono::duration<double>(now - reused_->at).count() < kReuseSeconds) {
-            return reused_->entries;
-        }
-    }
-    AZB_ASSIGN_OR_RETURN(auto entries, read_leaf(parts));
-    std::lock_guard<std::mutex> lock(mu_);
-    reused_ = Reused{key, now, entries};
-    return entries;
-}
-
-Result<std::optional<std::vector<ViewTree::Named>>> ViewTree::read_leaf(
-    const std::vector<std::string>& parts) const {
     using Entries = std::optional<std::vector<Named>>;
     if (parts.size() == 2 && parts[0] == "by-lead") {
         AZB_ASSIGN_OR_RETURN(auto files, index_->equal("v:lead", index::Value::of_string(parts[1])));

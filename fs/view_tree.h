@@ -18,15 +18,10 @@
 //    "../" per directory level of the view plus a path the index holds.
 //  - Flat directories name a match by its base name (by-lead by its template's alias); a
 //    second match with the same name gets "~<file id>" appended, so names are unique and stable.
-//  - Every answer is read from the index (no store request), so views work offline. The
-//    entries of the last leaf directory asked for are reused for kReuseSeconds, so listing a
-//    view and looking up each of its names (ls -l) runs its query once.
-//  - Thread-safe (mu_ guards the reused entries; no lock is held while the index is read).
+//  - Every answer is read from the index (no store request), so views work offline.
 #pragma once
 
-#include <chrono>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,8 +36,6 @@ namespace azblobfs {
 class ViewTree {
 public:
     static constexpr std::string_view kRoot = ".views";
-
-    static constexpr double kReuseSeconds = 1.0;
 
     explicit ViewTree(std::shared_ptr<SidecarIndex> index) : index_(std::move(index)) {}
 
@@ -65,20 +58,11 @@ private:
     // The entries of the view directory whose components (after ".views") are `parts`, or
     // nullopt when that directory does not exist.
     Result<std::optional<std::vector<Named>>> leaf_entries(const std::vector<std::string>& parts) const;
-    Result<std::optional<std::vector<Named>>> read_leaf(const std::vector<std::string>& parts) const;
     std::vector<Named> flat_names(const std::vector<QueryMatch>& matches) const;
     // matches[i] named names[i], repeated names made unique (see the contract above).
     static std::vector<Named> named(const std::vector<QueryMatch>& matches, std::vector<std::string> names);
 
     std::shared_ptr<SidecarIndex> index_;
-
-    struct Reused {
-        std::string leaf;  // the leaf's components joined by '/'
-        std::chrono::steady_clock::time_point at;
-        std::optional<std::vector<Named>> entries;
-    };
-    mutable std::mutex mu_;
-    mutable std::optional<Reused> reused_;
 };
 
 }  // namespace azblobfs
