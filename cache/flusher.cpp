@@ -32,12 +32,12 @@ bool transient(const Status& s) {
 class Flusher::Impl {
 public:
     Impl(std::shared_ptr<BlobStore> store, std::shared_ptr<Journal> journal,
-         std::shared_ptr<MetadataIndex> index, std::shared_ptr<PathLocks> locks,
-         FlusherOptions options)
+         std::shared_ptr<MetadataIndex> index, std::shared_ptr<BaseReader> base,
+         std::shared_ptr<PathLocks> locks, FlusherOptions options)
         : store_(std::move(store)), journal_(std::move(journal)), index_(std::move(index)),
-          locks_(std::move(locks)), options_(std::move(options)) {
+          base_(std::move(base)), locks_(std::move(locks)), options_(std::move(options)) {
         if (!options_.clock_ns) options_.clock_ns = system_now_ns;
-        uploader_ = std::make_unique<Uploader>(*store_, *journal_, *index_, options_.clock_ns);
+        uploader_ = std::make_unique<Uploader>(*store_, *journal_, *index_, *base_, options_.clock_ns);
     }
 
     ~Impl() { stop(); }
@@ -88,7 +88,7 @@ public:
         std::vector<std::string> first;
         {
             auto path_lock = locks_->lock(path);
-            Result<UploadOutcome> outcome = uploader_->upload(path, listener());
+            Result<UploadOutcome> outcome = uploader_->upload(path);
             result = record(path, outcome);
             if (outcome.is_ok()) first = outcome->waits_for;
         }
@@ -183,11 +183,6 @@ public:
         return blob;
     }
 
-    void set_listener(std::function<void(const CommitEvent&)> l) {
-        std::lock_guard lock(mu_);
-        listener_ = std::move(l);
-    }
-
     FlusherStats stats() {
         FlusherStats s;
         JournalStats j = journal_->stats();
@@ -203,11 +198,6 @@ public:
     }
 
 private:
-    std::function<void(const CommitEvent&)> listener() {
-        std::lock_guard lock(mu_);
-        return listener_;
-    }
-
     Status record(const std::string& path, const Result<UploadOutcome>& outcome) {
         if (!outcome.is_ok()) {
             ++failures_;
@@ -290,6 +280,7 @@ private:
     std::shared_ptr<BlobStore> store_;
     std::shared_ptr<Journal> journal_;
     std::shared_ptr<MetadataIndex> index_;
+    std::shared_ptr<BaseReader> base_;
     std::shared_ptr<PathLocks> locks_;
     FlusherOptions options_;
     std::unique_ptr<Uploader> uploader_;
@@ -302,7 +293,6 @@ private:
     std::map<std::string, int64_t> backoff_;  // path -> current retry delay
     std::set<std::string> busy_;              // paths being uploaded by a thread
     std::map<std::string, std::string> conflicts_;  // path -> conflict blob, until taken
-    std::function<void(const CommitEvent&)> listener_;
     std::vector<std::thread> threads_;
 
     std::atomic<uint64_t> uploads_{0}, bytes_{0}, staged_{0}, reused_{0}, conflict_count_{0},
@@ -310,13 +300,12 @@ private:
 };
 
 Flusher::Flusher(std::shared_ptr<BlobStore> store, std::shared_ptr<Journal> journal,
-                 std::shared_ptr<MetadataIndex> index, std::shared_ptr<PathLocks> locks,
-                 FlusherOptions options)
+                 std::shared_ptr<MetadataIndex> index, std::shared_ptr<BaseReader> base,
+                 std::shared_ptr<PathLocks> locks, FlusherOptions options)
     : impl_(std::make_unique<Impl>(std::move(store), std::move(journal), std::move(index),
-                                   std::move(locks), std::move(options))) {}
+                                   std::move(base), std::move(locks), std::move(options))) {}
 Flusher::~Flusher() = default;
 
-void Flusher::set_listener(std::function<void(const CommitEvent&)> l) { impl_->set_listener(std::move(l)); }
 void Flusher::start() { impl_->start(); }
 void Flusher::stop() { impl_->stop(); }
 void Flusher::schedule(const std::string& path) { impl_->schedule(path); }

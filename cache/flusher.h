@@ -22,8 +22,10 @@
 //  - Transient failures (Unavailable, Throttled, IoError) keep the record and retry with
 //    exponential backoff (1 s doubling to 60 s); other failures keep it too, retried after 60 s,
 //    with one error line per attempt naming the blob.
-//  - After a commit the listener (if set) is told, before the record is dropped, so the
-//    filesystem can move the file's cached blocks to the new ETag.
+//  - After a commit, before the record is dropped, the file's cached blocks move to the new
+//    ETag inside the cache (VersionGate::commit of `base`, in the file's lineage, so open
+//    handles follow it; blocks this mount wrote are cached under it). Nothing outside cache/
+//    is called.
 //  - A record whose path is the source of other records (journal.h) waits for them: upload_now
 //    (and so commit_now, flush_all and the threads) uploads those records first, then the path.
 //    A record with a source is a server-side copy of it (If-Match on the source's version) when
@@ -48,6 +50,7 @@
 #include <vector>
 
 #include "blob/blob_store.h"
+#include "cache/base_reader.h"
 #include "cache/journal.h"
 #include "cache/metadata_index.h"
 #include "cache/path_locks.h"
@@ -85,14 +88,13 @@ class Flusher {
 public:
     static constexpr uint64_t kMaxBlocks = 50000;
 
+    // `base`: the reader of base versions the filesystem reads through (shared with it).
     Flusher(std::shared_ptr<BlobStore> store, std::shared_ptr<Journal> journal,
-            std::shared_ptr<MetadataIndex> index, std::shared_ptr<PathLocks> locks,
-            FlusherOptions options);
+            std::shared_ptr<MetadataIndex> index, std::shared_ptr<BaseReader> base,
+            std::shared_ptr<PathLocks> locks, FlusherOptions options);
     ~Flusher();
     Flusher(const Flusher&) = delete;
     Flusher& operator=(const Flusher&) = delete;
-
-    void set_listener(std::function<void(const CommitEvent&)> listener);
 
     void start();
     // Stops the threads; records stay in the journal.

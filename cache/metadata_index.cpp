@@ -85,6 +85,12 @@ public:
 
     Result<std::vector<uint64_t>> replace_listing(const std::string& dir, const ChildList& children,
                                                   int64_t validated_at_ns) override;
+    Result<bool> pending(const std::string& path) override {
+        AZB_RETURN_IF_ERROR(usable());
+        AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
+        AZB_ASSIGN_OR_RETURN(auto kind, journal_kind(txn, path));
+        return kind.has_value();
+    }
 
     Result<IndexStats> stats() override;
 

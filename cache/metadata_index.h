@@ -56,6 +56,9 @@ public:
     virtual Result<uint64_t> remove(const std::string& path) = 0;
 
     virtual Result<std::optional<DirListing>> listing(const std::string& dir) = 0;
+    // Whether the journal holds a record for `path`: its entry is then the journal's, and
+    // replace_listing leaves it as it is.
+    virtual Result<bool> pending(const std::string& path) = 0;
     virtual Result<std::vector<uint64_t>> replace_listing(
         const std::string& dir, const std::vector<std::pair<std::string, EntryRecord>>& children,
         int64_t validated_at_ns) = 0;

@@ -62,7 +62,24 @@ std::string Uploader::conflict_name(const std::string& blob, int64_t now_ns) {
     return blob + ".conflict-" + stamp;
 }
 
-Result<std::string> Uploader::content_block(const JournalRecord& r, uint64_t index) {
+Result<FileVersion> Uploader::base_version(const std::string& path, const JournalRecord& r) {
+    FileVersion v;
+    v.path = path;
+    v.container = r.container;
+    v.blob = r.source_path.empty() ? r.blob : r.source_blob;
+    v.etag = r.underlay_etag;
+    // The version's own size: blocks read through the cache are cached at the length they have
+    // in that version, never cut short at a local truncate (content_block clamps instead).
+    v.size = std::max(r.base_size, r.underlay_size);
+    if (r.source_path.empty()) {
+        AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, index_.get(path));
+        if (entry) v.file_id = entry->file_id;
+    }
+    return v;
+}
+
+Result<std::string> Uploader::content_block(const JournalRecord& r, const FileVersion& base,
+                                            uint64_t index) {
     uint64_t start = index * kB;
     if (start >= r.size) return std::string();
     uint64_t len = block_length(r.size, index);
@@ -70,18 +87,21 @@ Result<std::string> Uploader::content_block(const JournalRecord& r, uint64_t ind
     std::string data;
     if (dirty) {
         data = std::move(*dirty);
-    } else if (!r.underlay_etag.empty() && start < r.underlay_size) {
+    } else if (!base.etag.empty() && start < r.underlay_size) {
         uint64_t end = std::min(start + len, r.underlay_size);
-        const std::string& blob = r.source_path.empty() ? r.blob : r.source_blob;
-        AZB_ASSIGN_OR_RETURN(ReadResult got,
-                             store_.read(r.container, blob, start, end - start, r.underlay_etag));
-        data = std::move(got.data);
+        if (base.file_id != 0) {
+            AZB_ASSIGN_OR_RETURN(data, base_.reads().read(base, start, end - start));
+        } else {  // a rename's source: no cached blocks of this path to use
+            AZB_ASSIGN_OR_RETURN(ReadResult got,
+                                 store_.read(base.container, base.blob, start, end - start, base.etag));
+            data = std::move(got.data);
+        }
     }
     data.resize(len, '\0');
     return data;
 }
 
-Status Uploader::stage_blocks(const JournalRecord& r, const std::string& blob,
+Status Uploader::stage_blocks(const JournalRecord& r, const FileVersion& base, const std::string& blob,
                               const std::vector<uint64_t>& groups, const std::vector<std::string>& ids,
                               uint64_t per_id, UploadOutcome* outcome) {
     std::atomic<size_t> next{0};
@@ -92,7 +112,7 @@ Status Uploader::stage_blocks(const JournalRecord& r, const std::string& blob,
     auto group_bytes = [&](uint64_t g) -> Result<std::string> {
         std::string data;
         for (uint64_t i = g * per_id; i < std::min(n, (g + 1) * per_id); ++i) {
-            AZB_ASSIGN_OR_RETURN(std::string block, content_block(r, i));
+            AZB_ASSIGN_OR_RETURN(std::string block, content_block(r, base, i));
             data += block;
         }
         return data;
@@ -129,8 +149,9 @@ Result<Uploader::Commit> Uploader::put_content(const std::string& path, const Jo
                                                const Conditions& conditions, bool reuse,
                                                UploadOutcome* outcome) {
     Commit commit;
+    AZB_ASSIGN_OR_RETURN(FileVersion base, base_version(path, r));
     if (r.size <= kB) {
-        AZB_ASSIGN_OR_RETURN(std::string data, content_block(r, 0));
+        AZB_ASSIGN_OR_RETURN(std::string data, content_block(r, base, 0));
         AZB_ASSIGN_OR_RETURN(WriteResult w,
                              store_.put_blob(r.container, blob, data, put_options(r, conditions)));
         outcome->bytes += data.size();
@@ -175,7 +196,7 @@ Result<Uploader::Commit> Uploader::put_content(const std::string& path, const Jo
             to_stage.push_back(g);
         }
     }
-    AZB_RETURN_IF_ERROR(stage_blocks(r, blob, to_stage, ids, per_id, outcome));
+    AZB_RETURN_IF_ERROR(stage_blocks(r, base, blob, to_stage, ids, per_id, outcome));
     AZB_ASSIGN_OR_RETURN(WriteResult w,
                          store_.put_block_list(r.container, blob, ids, put_options(r, conditions)));
     commit.etag = w.etag;
@@ -184,8 +205,7 @@ Result<Uploader::Commit> Uploader::put_content(const std::string& path, const Jo
     return commit;
 }
 
-Result<UploadOutcome> Uploader::upload(const std::string& path,
-                                       const std::function<void(const CommitEvent&)>& listener) {
+Result<UploadOutcome> Uploader::upload(const std::string& path) {
     AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> r, journal_.get(path));
     if (!r) return UploadOutcome{};
     AZB_ASSIGN_OR_RETURN(std::vector<std::string> dependents, journal_.dependents(path));
@@ -196,7 +216,7 @@ Result<UploadOutcome> Uploader::upload(const std::string& path,
         return waiting;
     }
     Result<UploadOutcome> outcome = r->kind == JournalKind::kDelete ? upload_delete(path, *r)
-                                                                    : upload_content(path, *r, listener);
+                                                                    : upload_content(path, *r);
     if (outcome.is_ok() && outcome->kind != UploadOutcome::Kind::kWaiting) outcome->released = r->source_path;
     return outcome;
 }
@@ -209,9 +229,7 @@ Result<Uploader::Commit> Uploader::copy_content(const JournalRecord& r, const Co
     return Commit{w.etag, w.last_modified, {}};
 }
 
-Result<UploadOutcome> Uploader::upload_content(
-    const std::string& path, const JournalRecord& r,
-    const std::function<void(const CommitEvent&)>& listener) {
+Result<UploadOutcome> Uploader::upload_content(const std::string& path, const JournalRecord& r) {
     UploadOutcome outcome;
     Conditions conditions = commit_conditions(r);
     Result<Commit> commit = Status(Code::kInternal, "no commit");
@@ -256,7 +274,7 @@ Result<UploadOutcome> Uploader::upload_content(
             AZB_ASSIGN_OR_RETURN(BlobProperties props, store_.get_properties(r.container, r.blob));
             spdlog::info("blob {}/{} already holds this mount's version of {}; not a conflict",
                          r.container, r.blob, path);
-            AZB_RETURN_IF_ERROR(record_commit(path, r, Commit{props.etag, props.last_modified, {}}, listener));
+            AZB_RETURN_IF_ERROR(record_commit(path, r, Commit{props.etag, props.last_modified, {}}));
             outcome.kind = UploadOutcome::Kind::kDone;
             return outcome;
         }
@@ -265,16 +283,23 @@ Result<UploadOutcome> Uploader::upload_content(
         }
         return commit.status();
     }
-    AZB_RETURN_IF_ERROR(record_commit(path, r, *commit, listener));
+    AZB_RETURN_IF_ERROR(record_commit(path, r, *commit));
     outcome.kind = UploadOutcome::Kind::kDone;
     return outcome;
 }
 
 Status Uploader::record_commit(const std::string& path, const JournalRecord& r,
-                               const Commit& commit,
-                               const std::function<void(const CommitEvent&)>& listener) {
+                               const Commit& commit) {
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, index_.get(path));
-    if (listener && entry) listener(CommitEvent{path, entry->file_id, entry->etag, commit.etag, r});
+    if (entry) {
+        CommitEvent event{path, entry->file_id, entry->etag, commit.etag, r};
+        Status st = rekey_blocks(event);
+        if (!st.is_ok()) {
+            // No block may stay cached under a version it does not belong to: forget them all.
+            spdlog::warn("after the upload of {}: cached blocks dropped: {}", path, st.to_string());
+            AZB_RETURN_IF_ERROR(base_.gate().remove(entry->file_id));
+        }
+    }
     JournalBatch b;
     b.drop_records.push_back(path);
     if (entry) {
@@ -288,6 +313,40 @@ Status Uploader::record_commit(const std::string& path, const JournalRecord& r,
     }
     b.committed.emplace_back(path, commit.blocks);
     return journal_.apply(b).status();
+}
+
+Status Uploader::rekey_blocks(const CommitEvent& e) {
+    const JournalRecord& r = e.record;
+    bool same_bytes = r.type != EntryType::kDirectory && !r.underlay_etag.empty() &&
+                      e.old_etag == r.underlay_etag && r.underlay_size == r.base_size;
+    AZB_RETURN_IF_ERROR(base_.gate().commit(e.file_id, e.old_etag, e.new_etag, same_bytes));
+    return r.type == EntryType::kDirectory ? Status::ok() : cache_committed_blocks(e, same_bytes);
+}
+
+Status Uploader::cache_committed_blocks(const CommitEvent& e, bool kept_base) {
+    const JournalRecord& r = e.record;
+    VersionGate& gate = base_.gate();
+    auto length = [&](uint64_t i) { return std::min(kB, r.size - i * kB); };
+    AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty, journal_.block_indices(r.content_id));
+    for (uint64_t i : dirty) {
+        if (i * kB >= r.size) continue;
+        AZB_ASSIGN_OR_RETURN(auto data, journal_.block(r.content_id, i));
+        if (!data) continue;
+        data->resize(length(i), '\0');
+        AZB_RETURN_IF_ERROR(gate.put(e.file_id, e.new_etag, i, *data));
+    }
+    // The base's last block, when partial and not rewritten, grew with zeros.
+    uint64_t last = r.base_size / kB;
+    if (kept_base && r.base_size % kB != 0 && r.size > r.base_size &&
+        !std::binary_search(dirty.begin(), dirty.end(), last)) {
+        std::string block;
+        AZB_ASSIGN_OR_RETURN(bool cached, gate.get(e.file_id, e.new_etag, last, &block));
+        if (cached) {
+            block.resize(length(last), '\0');
+            AZB_RETURN_IF_ERROR(gate.put(e.file_id, e.new_etag, last, block));
+        }
+    }
+    return Status::ok();
 }
 
 bool Uploader::is_own_commit(const JournalRecord& r) {

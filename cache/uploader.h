@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "blob/blob_store.h"
+#include "cache/base_reader.h"
 #include "cache/journal.h"
 #include "cache/metadata_index.h"
 #include "common/status.h"
@@ -46,12 +47,13 @@ public:
     static constexpr uint64_t kLargeFileBlocks = 64;
     static constexpr uint64_t kBlocksPerLargeId = 16;
 
-    Uploader(BlobStore& store, Journal& journal, MetadataIndex& index,
+    // Unchanged blocks of a file's base version are read through `base` (the block cache
+    // first, then a ranged GET with If-Match), as the filesystem reads them.
+    Uploader(BlobStore& store, Journal& journal, MetadataIndex& index, BaseReader& base,
              std::function<int64_t()> clock_ns)
-        : store_(store), journal_(journal), index_(index), clock_ns_(std::move(clock_ns)) {}
+        : store_(store), journal_(journal), index_(index), base_(base), clock_ns_(std::move(clock_ns)) {}
 
-    Result<UploadOutcome> upload(const std::string& path,
-                                 const std::function<void(const CommitEvent&)>& listener);
+    Result<UploadOutcome> upload(const std::string& path);
 
     // "<blob>.conflict-<UTC yyyymmddThhmmssZ>" at time `now_ns`.
     static std::string conflict_name(const std::string& blob, int64_t now_ns);
@@ -63,25 +65,31 @@ private:
         CommittedBlocks blocks;        // ids empty for a single Put Blob
     };
 
-    // Block i of the record's local content (journal.h). A failure reading the underlay is
-    // returned as is (PreconditionFailed when the underlay changed).
-    Result<std::string> content_block(const JournalRecord& r, uint64_t index);
+    // The version the record's unchanged bytes come from (its underlay). file_id is the path's
+    // entry when the underlay is the path's own blob (its cached blocks may serve), else 0.
+    Result<FileVersion> base_version(const std::string& path, const JournalRecord& r);
+    // Block i of the record's local content (journal.h), unchanged bytes read from `base`. A
+    // failure reading the underlay is returned as is (PreconditionFailed when it changed).
+    Result<std::string> content_block(const JournalRecord& r, const FileVersion& base, uint64_t index);
     Result<Commit> put_content(const std::string& path, const JournalRecord& r,
                                const std::string& blob, const Conditions& conditions,
                                bool reuse, UploadOutcome* outcome);
     // Stages Azure blocks `groups` (group g = cache blocks [g * per_id, (g + 1) * per_id)).
-    Status stage_blocks(const JournalRecord& r, const std::string& blob,
+    Status stage_blocks(const JournalRecord& r, const FileVersion& base, const std::string& blob,
                         const std::vector<uint64_t>& groups, const std::vector<std::string>& ids,
                         uint64_t per_id, UploadOutcome* outcome);
-    Result<UploadOutcome> upload_content(const std::string& path, const JournalRecord& r,
-                                         const std::function<void(const CommitEvent&)>& listener);
+    Result<UploadOutcome> upload_content(const std::string& path, const JournalRecord& r);
     // Commits the content of a record whose bytes are exactly its source's underlay version.
     Result<Commit> copy_content(const JournalRecord& r, const Conditions& conditions);
     Result<UploadOutcome> upload_delete(const std::string& path, const JournalRecord& r);
     Result<UploadOutcome> keep_as_conflict(const std::string& path, const JournalRecord& r,
                                            const Status& cause, UploadOutcome outcome);
-    Status record_commit(const std::string& path, const JournalRecord& r, const Commit& commit,
-                         const std::function<void(const CommitEvent&)>& listener);
+    Status record_commit(const std::string& path, const JournalRecord& r, const Commit& commit);
+    // Moves the file's cached blocks to the commit's ETag: kept when the base bytes stayed
+    // (this mount's own commit over the version it started from), dropped otherwise; then the
+    // blocks this mount wrote are cached under the new ETag.
+    Status rekey_blocks(const CommitEvent& event);
+    Status cache_committed_blocks(const CommitEvent& event, bool kept_base);
     Status forget_local(const std::string& path);
     // After a lost race: whether the store already holds exactly this record's version.
     bool is_own_commit(const JournalRecord& r);
@@ -89,6 +97,7 @@ private:
     BlobStore& store_;
     Journal& journal_;
     MetadataIndex& index_;
+    BaseReader& base_;
     std::function<int64_t()> clock_ns_;
 };
 

@@ -91,9 +91,15 @@ Status DirLoader::carry_over(const std::string& dir, Children* children) {
         if (!old) continue;
         record.file_id = old->file_id;
         if (has_content(*old)) {
+            if (has_content(record) && old->etag == record.etag) continue;
+            // A journaled entry stays as the journal wrote it (replace_listing keeps it), and so
+            // do its cached blocks: a listing that sees this mount's own commit before the
+            // upload is recorded is not another writer's change.
+            AZB_ASSIGN_OR_RETURN(bool pending, index_.pending(NameMapping::join(dir, name)));
+            if (pending) continue;
             if (!has_content(record)) {
                 AZB_RETURN_IF_ERROR(gate_.remove(old->file_id));
-            } else if (old->etag != record.etag) {
+            } else {
                 AZB_RETURN_IF_ERROR(gate_.switch_to(old->file_id, old->etag, record.etag));
             }
         } else if (record.type == EntryType::kDirectory && !record.has_marker && old->has_marker) {

@@ -29,7 +29,7 @@
 #include "cache/metadata_index.h"
 #include "fs/name_mapping.h"
 #include "fs/skipped_names.h"
-#include "fs/version_gate.h"
+#include "cache/version_gate.h"
 
 namespace azblobfs {
 

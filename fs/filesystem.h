@@ -37,12 +37,7 @@
 #include <vector>
 
 #include "blob/blob_store.h"
-#include "cache/block_cache.h"
-#include "cache/flusher.h"
-#include "cache/journal.h"
-#include "cache/metadata_index.h"
-#include "cache/path_locks.h"
-#include "cache/sidecar_index.h"
+#include "cache/local_cache.h"
 #include "common/status.h"
 
 namespace azblobfs {
@@ -59,8 +54,6 @@ struct FsOptions {
     gid_t gid = 0;
     mode_t file_mode = 0644;
     mode_t dir_mode = 0755;
-    uint64_t readahead_max_bytes = 8 << 20;  // largest read-ahead window (sequential reads)
-    int fetch_threads = 8;            // parallel ranged GETs for read-ahead
     // Wall clock in nanoseconds since the Unix epoch, used for TTLs and validated_at. Empty: the
     // system clock. Tests inject a manual clock to step past TTLs without sleeping.
     std::function<int64_t()> clock_ns;
@@ -171,24 +164,13 @@ public:
     virtual FsStatus status() = 0;
 };
 
-// The write-back parts of a writable mount (all set), or none (a read-only mount). The
-// filesystem registers itself as the flusher's listener; the caller starts the flusher after
-// make_filesystem and stops it before destroying the filesystem.
-struct WriteBack {
-    std::shared_ptr<Journal> journal;
-    std::shared_ptr<Flusher> flusher;
-    std::shared_ptr<PathLocks> locks;
-};
-
-// The store, index and cache are not used by anything else in the process, except that the
-// composition root reads their stats() for status.json (read-only, thread-safe by contract) and
-// the flusher (given in `write_back`) shares them.
-// `sidecars` (may be null): sidecar files written or renamed through the mount are indexed
-// from their local content when they are closed or renamed (cache/sidecar_index.h).
+// `cache` is the one handle to everything local (cache/local_cache.h): index, base reader,
+// write-back parts (a read-only mount has none) and sidecar index. The flusher never calls the
+// filesystem: open handles follow this mount's commits through the version gate's lineage
+// (cache/version_gate.h). The caller starts the uploads after make_filesystem and stops them
+// before destroying the filesystem. Sidecar files written or renamed through the mount are
+// indexed from their local content when they are closed or renamed (cache/sidecar_index.h).
 std::unique_ptr<Filesystem> make_filesystem(std::shared_ptr<BlobStore> store,
-                                            std::shared_ptr<MetadataIndex> index,
-                                            std::shared_ptr<BlockCache> cache, FsOptions options,
-                                            WriteBack write_back = {},
-                                            std::shared_ptr<SidecarIndex> sidecars = {});
+                                            std::shared_ptr<LocalCache> cache, FsOptions options);
 
 }  // namespace azblobfs

@@ -33,8 +33,8 @@ Result<OpenReply> FilesystemImpl::open(uint64_t ino, int flags) {
     if (for_writing) AZB_RETURN_IF_ERROR(writable());
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
     if (path.empty()) return Status(Code::kIsDirectory, "the mount root is a directory");
-    if (wb_.journal) {
-        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    if (journal_) {
+        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
         if (j && j->kind == JournalKind::kDelete) return Status(Code::kNotFound, path + " was removed");
         if (j || for_writing) return open_local(ino, path, flags);
     }
@@ -68,6 +68,7 @@ Result<OpenReply> FilesystemImpl::open(uint64_t ino, int flags) {
     auto handle = std::make_shared<FileHandle>();
     handle->ino = ino;
     handle->version = version_of(path, record);
+    handle->lineage = gate_.lineage_if(record.file_id, record.etag);
     handle->archived = archived;
     OpenReply reply;
     reply.keep_cache = unchanged && (opened_before.empty() || opened_before == record.etag);
@@ -81,7 +82,7 @@ Result<OpenReply> FilesystemImpl::open(uint64_t ino, int flags) {
 // local state is the truth); a clean one is revalidated first (close-to-open), then O_TRUNC.
 Result<OpenReply> FilesystemImpl::open_local(uint64_t ino, const std::string& path, int flags) {
     bool for_writing = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) != 0;
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
     if (!j) {
         AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> old, index_->get(path));
         if (old && old->type == EntryType::kDirectory) return Status(Code::kIsDirectory, path);
@@ -108,6 +109,8 @@ Result<OpenReply> FilesystemImpl::open_local(uint64_t ino, const std::string& pa
     auto handle = std::make_shared<FileHandle>();
     handle->ino = ino;
     handle->version = version_of(path, *record);
+    AZB_RETURN_IF_ERROR(gate_.switch_to(record->file_id, record->etag, record->etag));
+    handle->lineage = gate_.lineage_if(record->file_id, record->etag);
     handle->local = true;
     handle->writable = for_writing;
     handle->append = (flags & O_APPEND) != 0;
@@ -128,7 +131,7 @@ Result<std::string> FilesystemImpl::read(uint64_t /*ino*/, uint64_t fh, uint64_t
                                          uint64_t size) {
     std::shared_ptr<FileHandle> h = file_handle(fh);
     if (!h) return Status(Code::kInvalidArgument, "unknown file handle " + std::to_string(fh));
-    if (wb_.journal) {
+    if (journal_) {
         AZB_ASSIGN_OR_RETURN(std::optional<std::string> local, read_if_local(*h, offset, size));
         if (local) return std::move(*local);
     }
@@ -136,7 +139,7 @@ Result<std::string> FilesystemImpl::read(uint64_t /*ino*/, uint64_t fh, uint64_t
     bool allow_restart = false;
     {
         std::lock_guard lock(h->mu);
-        version = h->version;
+        version = followed_version(*h);
         allow_restart = !h->served_data;
         if (h->archived) {
             Status archived(Code::kArchived, "blob " + version.path + " is in the Archive tier");
@@ -147,9 +150,19 @@ Result<std::string> FilesystemImpl::read(uint64_t /*ino*/, uint64_t fh, uint64_t
     FileVersion before = version;
     Result<std::string> data = read_version(&version, offset, size, &h->readahead, allow_restart);
     std::lock_guard lock(h->mu);
-    if (version.etag != before.etag && h->version.etag == before.etag) h->version = version;
+    if (version.etag != before.etag && h->version.etag == before.etag) {
+        h->version = version;
+        h->lineage = gate_.lineage_if(version.file_id, version.etag);
+    }
     if (data.is_ok() && !data->empty()) h->served_data = true;
     return data;
+}
+
+const FileVersion& FilesystemImpl::followed_version(FileHandle& h) {
+    if (std::optional<std::string> etag = gate_.follow(h.version.file_id, h.lineage)) {
+        h.version.etag = std::move(*etag);
+    }
+    return h.version;
 }
 
 // A read of a file with local changes: from the journal while it has a record; for a handle in
@@ -158,7 +171,7 @@ Result<std::string> FilesystemImpl::read(uint64_t /*ino*/, uint64_t fh, uint64_t
 Result<std::optional<std::string>> FilesystemImpl::read_if_local(FileHandle& h, uint64_t offset,
                                                                  uint64_t size) {
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(h.ino));
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
     if (j && j->kind == JournalKind::kUpload) {
         AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> e, index_->get(path));
         if (e) {
@@ -250,8 +263,8 @@ Result<std::string> FilesystemImpl::readlink(uint64_t ino) {
         return Status(Code::kInvalidArgument, path + " is not a symbolic link");
     }
     if (in_views(path)) return view_target(path);
-    if (wb_.journal) {
-        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    if (journal_) {
+        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
         if (j && j->kind == JournalKind::kUpload) return read_local(path, *j, record, 0, j->size);
     }
     AZB_RETURN_IF_ERROR(gate_.switch_to(record.file_id, record.etag, record.etag));

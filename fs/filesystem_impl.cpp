@@ -28,42 +28,33 @@ int64_t seconds_to_ns(double s) { return static_cast<int64_t>(std::llround(s * 1
 }  // namespace
 
 std::unique_ptr<Filesystem> make_filesystem(std::shared_ptr<BlobStore> store,
-                                            std::shared_ptr<MetadataIndex> index,
-                                            std::shared_ptr<BlockCache> cache, FsOptions options,
-                                            WriteBack write_back,
-                                            std::shared_ptr<SidecarIndex> sidecars) {
-    return std::make_unique<FilesystemImpl>(std::move(store), std::move(index), std::move(cache),
-                                            std::move(options), std::move(write_back),
-                                            std::move(sidecars));
+                                            std::shared_ptr<LocalCache> cache, FsOptions options) {
+    return std::make_unique<FilesystemImpl>(std::move(store), std::move(cache), std::move(options));
 }
 
-FilesystemImpl::~FilesystemImpl() {
-    if (wb_.flusher) wb_.flusher->set_listener(nullptr);
-}
+FilesystemImpl::~FilesystemImpl() = default;
 
-FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store,
-                               std::shared_ptr<MetadataIndex> index,
-                               std::shared_ptr<BlockCache> cache, FsOptions options,
-                               WriteBack write_back, std::shared_ptr<SidecarIndex> sidecars)
+FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store, std::shared_ptr<LocalCache> cache,
+                               FsOptions options)
     : options_(with_clock(std::move(options))),
       store_(std::move(store)),
-      index_(std::move(index)),
       cache_(std::move(cache)),
+      index_(&cache_->index()),
+      gate_(cache_->gate()),
+      read_path_(cache_->reads()),
+      journal_(cache_->journal()),
+      flusher_(cache_->flusher()),
+      locks_(cache_->locks()),
       names_(options_.container),
       mount_start_ns_(options_.clock_ns()),
       offline_(options_.clock_ns),
       negatives_(seconds_to_ns(options_.negative_ttl_s)),
-      gate_(cache_),
       loader_(*store_, *index_, gate_, names_, skipped_, mount_start_ns_),
       probe_(*store_, skipped_, mount_start_ns_),
-      wb_(std::move(write_back)),
-      sidecars_(std::move(sidecars)),
-      read_path_(*store_, gate_, options_.readahead_max_bytes, options_.fetch_threads) {
-    if (!wb_.journal || !wb_.flusher || !wb_.locks) wb_ = WriteBack{};
+      sidecars_(cache_->sidecars()) {
     if (sidecars_) views_.emplace(sidecars_);
-    if (wb_.flusher) wb_.flusher->set_listener([this](const CommitEvent& e) { on_commit(e); });
-    if (wb_.journal) {
-        auto records = wb_.journal->records();
+    if (journal_) {
+        auto records = journal_->records();
         std::vector<std::string> paths;
         if (records.is_ok()) {
             for (const auto& [path, r] : *records) paths.push_back(path);
@@ -137,8 +128,8 @@ Result<EntryRecord> FilesystemImpl::current_record(const std::string& path) {
 }
 
 Result<std::optional<JournalKind>> FilesystemImpl::journaled(const std::string& path) {
-    if (!wb_.journal) return std::optional<JournalKind>();
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    if (!journal_) return std::optional<JournalKind>();
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
     if (!j) return std::optional<JournalKind>();
     return std::optional<JournalKind>(j->kind);
 }
@@ -266,10 +257,10 @@ FsStatus FilesystemImpl::status() {
     FsStatus s;
     s.skipped_names = skipped_.count();
     s.offline_answers = offline_.count();
-    s.cache = cache_->stats();
+    s.cache = cache_->blocks().stats();
     s.bytes_fetched = read_path_.bytes_fetched();
     s.range_requests = read_path_.range_requests();
-    if (wb_.flusher) s.write_back = wb_.flusher->stats();
+    if (flusher_) s.write_back = flusher_->stats();
     return s;
 }
 

@@ -1,7 +1,8 @@
 // The Filesystem core behind fs/filesystem.h (read-only mount).
 //
 // Pieces: NameMapping (paths <-> blobs), DirLoader (listing -> index), EntryProbe (one path ->
-// store), InodeTable, NegativeCache, VersionGate + ReadPath (blocks), SkippedNames and
+// store), InodeTable, NegativeCache, the BaseReader's VersionGate + ReadPath (blocks, shared
+// with the flusher), SkippedNames and
 // OfflineNotice (status counters and their log lines).
 //
 // Freshness rules (clock: FsOptions::clock_ns):
@@ -36,10 +37,8 @@
 #include "fs/name_mapping.h"
 #include "fs/negative_cache.h"
 #include "fs/offline_notice.h"
-#include "fs/read_path.h"
 #include "fs/resumed_uploads.h"
 #include "fs/skipped_names.h"
-#include "fs/version_gate.h"
 #include "fs/view_tree.h"
 
 namespace azblobfs {
@@ -50,9 +49,8 @@ public:
     // yet (ORed with the entry's file id); only ever used as d_ino.
     static constexpr uint64_t kUnassignedInoBit = 1ULL << 63;
 
-    FilesystemImpl(std::shared_ptr<BlobStore> store, std::shared_ptr<MetadataIndex> index,
-                   std::shared_ptr<BlockCache> cache, FsOptions options, WriteBack write_back = {},
-                   std::shared_ptr<SidecarIndex> sidecars = {});
+    FilesystemImpl(std::shared_ptr<BlobStore> store, std::shared_ptr<LocalCache> cache,
+                   FsOptions options);
     ~FilesystemImpl() override;
 
     Result<EntryReply> lookup(uint64_t parent, const std::string& name) override;
@@ -114,6 +112,9 @@ private:
         bool writable = false;
         bool append = false;
         bool wrote = false;   // a write went through this handle (flush reports conflicts)
+        // The VersionGate lineage `version` was opened in: while the file stays in it, every
+        // change since was this mount's own commit and the handle follows it.
+        uint64_t lineage = 0;
         ReadAheadState readahead;
     };
     struct DirHandle {
@@ -147,6 +148,9 @@ private:
     Result<std::string> read_version(FileVersion* version, uint64_t offset, uint64_t size,
                                      ReadAheadState* readahead, bool allow_restart);
     Result<FileVersion> refresh_version(const FileVersion& stale);
+    // h.version, moved on to the file's current ETag when this mount's own commits are all
+    // that changed it since (the lineage). Caller holds h.mu.
+    const FileVersion& followed_version(FileHandle& h);
     std::shared_ptr<FileHandle> file_handle(uint64_t fh);
     Result<OpenReply> open_local(uint64_t ino, const std::string& path, int flags);
     Result<std::optional<std::string>> read_if_local(FileHandle& h, uint64_t offset, uint64_t size);
@@ -168,13 +172,12 @@ private:
                                     const EntryRecord& entry, uint64_t index);
     Result<std::string> read_local(const std::string& path, const JournalRecord& r,
                                    const EntryRecord& entry, uint64_t offset, uint64_t size);
-    // Applies the batch, waiting for uploads when the cache is full of dirty data
-    // (back-pressure); NoSpace when uploads make no progress.
-    Result<std::vector<EntryRecord>> apply(const JournalBatch& batch);
+    // Waits for uploads while the journal holds more dirty data than the limit (back-pressure);
+    // NoSpace when uploads make no progress. Called before the path's lock is taken: waiting
+    // under it could wait for the upload of this very path. Batches are then stored with
+    // cache_->apply (which handles a full map).
     Status wait_for_room(uint64_t incoming_bytes);
     void touch(LocalState* s, int64_t now_ns, bool content);
-    void on_commit(const CommitEvent& event);
-    Status cache_committed_blocks(const CommitEvent& event, bool kept_base);
     Status save_local(const std::string& path, const LocalState& s, JournalBatch batch);
     Status make_dir_local(const std::string& path, mode_t mode, std::optional<int64_t> mtime_ns);
     Status resize(const std::string& path, LocalState* s, uint64_t size, JournalBatch* batch);
@@ -217,28 +220,29 @@ private:
 
     const FsOptions options_;
     std::shared_ptr<BlobStore> store_;
-    std::shared_ptr<MetadataIndex> index_;
-    std::shared_ptr<BlockCache> cache_;
+    std::shared_ptr<LocalCache> cache_;  // the one handle to cache/; the members below are its parts
+    MetadataIndex* const index_;
+    VersionGate& gate_;
+    ReadPath& read_path_;
+    Journal* const journal_;   // journal_, flusher_ and locks_: all null on a read-only mount
+    Flusher* const flusher_;
+    PathLocks* const locks_;
     const NameMapping names_;
     const int64_t mount_start_ns_;
     SkippedNames skipped_;
     OfflineNotice offline_;
     InodeTable inodes_;
     NegativeCache negatives_;
-    VersionGate gate_;
     DirLoader loader_;
     EntryProbe probe_;
-    WriteBack wb_;            // all null on a read-only mount
     ResumedUploads resumed_;  // records left by the previous mount, not yet finished
-    std::shared_ptr<SidecarIndex> sidecars_;  // null: no sidecar index
+    const std::shared_ptr<SidecarIndex> sidecars_;  // null: no sidecar index
     std::optional<ViewTree> views_;           // set with sidecars_
 
     std::mutex handles_mu_;  // guards the three fields below
     uint64_t next_fh_ = 1;
     std::unordered_map<uint64_t, std::shared_ptr<FileHandle>> files_;
     std::unordered_map<uint64_t, std::shared_ptr<DirHandle>> dirs_;
-
-    ReadPath read_path_;  // last: its fetch threads stop before the members above go away
 };
 
 }  // namespace azblobfs

@@ -17,7 +17,7 @@ constexpr uint64_t kB = BlockCache::kBlockSize;
 }  // namespace
 
 Status FilesystemImpl::writable() const {
-    if (options_.read_only || !wb_.journal) return Status(Code::kReadOnly, "this mount is read-only");
+    if (options_.read_only || !journal_) return Status(Code::kReadOnly, "this mount is read-only");
     return Status::ok();
 }
 
@@ -46,7 +46,7 @@ Result<std::string> FilesystemImpl::new_child_path(uint64_t parent, const std::s
 // The entry of `path` as the mount sees it now (journal first), or nullopt when absent. A fresh
 // listing of the parent, or a remembered miss, answers "absent" without asking the store.
 Result<std::optional<EntryRecord>> FilesystemImpl::existing(const std::string& path) {
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
     if (j && j->kind == JournalKind::kDelete) return std::optional<EntryRecord>();
     if (j) return index_->get(path);
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> indexed, index_->get(path));
@@ -91,7 +91,7 @@ JournalRecord FilesystemImpl::record_for(const std::string& path, const EntryRec
 
 Result<std::optional<FilesystemImpl::LocalState>> FilesystemImpl::local_state(const std::string& path) {
     AZB_RETURN_IF_ERROR(outside_views(path));
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
     if (j && j->kind == JournalKind::kDelete) return std::optional<LocalState>();
     LocalState s;
     if (j) {
@@ -110,7 +110,7 @@ Result<std::optional<FilesystemImpl::LocalState>> FilesystemImpl::local_state(co
         AZB_RETURN_IF_ERROR(gate_.switch_to(s.entry.file_id, s.entry.etag, s.entry.etag));
     }
     if (s.record.content_id == 0 && s.record.type != EntryType::kDirectory) {
-        AZB_ASSIGN_OR_RETURN(s.record.content_id, wb_.journal->allocate_content_id());
+        AZB_ASSIGN_OR_RETURN(s.record.content_id, journal_->allocate_content_id());
     }
     return std::optional<LocalState>(std::move(s));
 }
@@ -135,7 +135,7 @@ Result<std::string> FilesystemImpl::local_block(const std::string& path, const J
     uint64_t start = index * kB;
     if (start >= r.size) return std::string();
     uint64_t len = std::min(kB, r.size - start);
-    AZB_ASSIGN_OR_RETURN(auto dirty, wb_.journal->block(r.content_id, index));
+    AZB_ASSIGN_OR_RETURN(auto dirty, journal_->block(r.content_id, index));
     std::string data;
     if (dirty) {
         data = std::move(*dirty);
@@ -173,11 +173,11 @@ Result<std::string> FilesystemImpl::read_local(const std::string& path, const Jo
 
 Status FilesystemImpl::wait_for_room(uint64_t incoming_bytes) {
     for (;;) {
-        uint64_t dirty = wb_.journal->stats().dirty_bytes;
+        uint64_t dirty = journal_->stats().dirty_bytes;
         if (dirty + incoming_bytes <= options_.dirty_limit_bytes) return Status::ok();
         auto wait = std::chrono::milliseconds(static_cast<int64_t>(options_.backpressure_wait_s * 1000));
-        if (!wb_.flusher->wait_for_progress(dirty, wait)) {
-            FlusherStats st = wb_.flusher->stats();
+        if (!flusher_->wait_for_progress(dirty, wait)) {
+            FlusherStats st = flusher_->stats();
             Status full(Code::kNoSpace,
                         "the cache holds " + std::to_string(dirty) + " bytes of data not yet "
                         "uploaded (limit " + std::to_string(options_.dirty_limit_bytes) +
@@ -191,34 +191,15 @@ Status FilesystemImpl::wait_for_room(uint64_t incoming_bytes) {
     }
 }
 
-// Callers wait_for_room() before they take the path's lock: waiting here, under the lock, could
-// wait for the upload of this very path.
-Result<std::vector<EntryRecord>> FilesystemImpl::apply(const JournalBatch& batch) {
-    uint64_t incoming = 0;
-    for (const auto& b : batch.put_blocks) incoming += b.data.size();
-    Result<std::vector<EntryRecord>> applied = wb_.journal->apply(batch);
-    for (int attempt = 1; !applied.is_ok() && applied.status().code() == Code::kNoSpace && attempt <= 3;
-         ++attempt) {
-        // The map is full: clean blocks go first (DESIGN §4), more on every attempt.
-        AZB_RETURN_IF_ERROR(cache_->make_room(attempt * (incoming + (8u << 20))));
-        applied = wb_.journal->apply(batch);
-    }
-    if (!applied.is_ok() && applied.status().code() == Code::kNoSpace) {
-        spdlog::error("write refused: the cache directory is full of data not yet uploaded: {}",
-                      applied.status().to_string());
-    }
-    return applied;
-}
-
 // Stores the path's record and entry with the rest of `b` in one transaction and schedules the
 // upload (caller holds the path's lock). A new record replaces whatever record was there.
 Status FilesystemImpl::save_local(const std::string& path, const LocalState& s, JournalBatch b) {
     if (!s.journaled) b.drop_records.push_back(path);
     b.put_records.emplace_back(path, s.record);
     b.put_entries.emplace_back(path, s.entry);
-    AZB_RETURN_IF_ERROR(apply(b).status());
+    AZB_RETURN_IF_ERROR(cache_->apply(b).status());
     negatives_.forget(path);
-    wb_.flusher->schedule(path);
+    flusher_->schedule(path);
     return Status::ok();
 }
 
@@ -226,7 +207,7 @@ Status FilesystemImpl::save_local(const std::string& path, const LocalState& s, 
 // complete and empty from now on.
 Status FilesystemImpl::make_dir_local(const std::string& path, mode_t mode,
                                       std::optional<int64_t> mtime_ns) {
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
     AZB_ASSIGN_OR_RETURN(LocalState s, make_local(path, EntryType::kDirectory, mode, j));
     if (mtime_ns) {
         s.entry.mtime_ns = *mtime_ns;
@@ -242,49 +223,4 @@ Status FilesystemImpl::make_dir_local(const std::string& path, mode_t mode,
 // blocks of the new ETag, and cached blocks of the version it started from stay when their bytes
 // are unchanged (no truncation below that version's size). So the next partial write or read
 // of the file needs no download.
-void FilesystemImpl::on_commit(const CommitEvent& e) {
-    const JournalRecord& r = e.record;
-    bool same_bytes = r.type != EntryType::kDirectory && !r.underlay_etag.empty() &&
-                      e.old_etag == r.underlay_etag && r.underlay_size == r.base_size;
-    Status st = same_bytes ? gate_.rebase(e.file_id, e.old_etag, e.new_etag)
-                           : gate_.switch_to(e.file_id, e.old_etag, e.new_etag);
-    // Open handles of the file follow this mount's own commit (a write through them is not a
-    // change by another writer).
-    if (std::optional<uint64_t> ino = inodes_.find(e.path)) {
-        std::lock_guard lock(handles_mu_);
-        for (auto& [fh, h] : files_) {
-            if (h->ino != *ino) continue;
-            std::lock_guard hl(h->mu);
-            if (h->version.etag == e.old_etag) h->version.etag = e.new_etag;
-        }
-    }
-    if (st.is_ok() && r.type != EntryType::kDirectory) st = cache_committed_blocks(e, same_bytes);
-    if (!st.is_ok()) spdlog::warn("after the upload of {}: cached blocks dropped: {}", e.path, st.to_string());
-}
-
-Status FilesystemImpl::cache_committed_blocks(const CommitEvent& e, bool kept_base) {
-    const JournalRecord& r = e.record;
-    auto length = [&](uint64_t i) { return std::min(kB, r.size - i * kB); };
-    AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty, wb_.journal->block_indices(r.content_id));
-    for (uint64_t i : dirty) {
-        if (i * kB >= r.size) continue;
-        AZB_ASSIGN_OR_RETURN(auto data, wb_.journal->block(r.content_id, i));
-        if (!data) continue;
-        data->resize(length(i), '\0');
-        AZB_RETURN_IF_ERROR(gate_.put(e.file_id, e.new_etag, i, *data));
-    }
-    // The base's last block, when partial and not rewritten, grew with zeros.
-    uint64_t last = r.base_size / kB;
-    if (kept_base && r.base_size % kB != 0 && r.size > r.base_size &&
-        !std::binary_search(dirty.begin(), dirty.end(), last)) {
-        std::string block;
-        AZB_ASSIGN_OR_RETURN(bool cached, gate_.get(e.file_id, e.new_etag, last, &block));
-        if (cached) {
-            block.resize(length(last), '\0');
-            AZB_RETURN_IF_ERROR(gate_.put(e.file_id, e.new_etag, last, block));
-        }
-    }
-    return Status::ok();
-}
-
 }  // namespace azblobfs

@@ -17,7 +17,7 @@ constexpr uint64_t kB = BlockCache::kBlockSize;
 Result<EntryReply> FilesystemImpl::mkdir(uint64_t parent, const std::string& name, mode_t mode) {
     AZB_ASSIGN_OR_RETURN(std::string path, new_child_path(parent, name));
     {
-        auto lock = wb_.locks->lock(path);
+        auto lock = locks_->lock(path);
         AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> there, existing(path));
         if (there) return Status(Code::kAlreadyExists, path + " exists");
         AZB_ASSIGN_OR_RETURN(EntryRecord dir, current_record(NameMapping::parent_of(path)));
@@ -34,10 +34,10 @@ Result<EntryReply> FilesystemImpl::symlink(const std::string& target, uint64_t p
     AZB_ASSIGN_OR_RETURN(std::string path, new_child_path(parent, name));
     if (target.empty() || target.size() > kB) return Status(Code::kInvalidArgument, "symlink target size");
     {
-        auto lock = wb_.locks->lock(path);
+        auto lock = locks_->lock(path);
         AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> there, existing(path));
         if (there) return Status(Code::kAlreadyExists, path + " exists");
-        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
         AZB_ASSIGN_OR_RETURN(LocalState s, make_local(path, EntryType::kSymlink, 0777, j));
         s.record.size = target.size();
         touch(&s, now(), true);
@@ -72,10 +72,10 @@ Status FilesystemImpl::remove_local(const std::string& path, const EntryRecord& 
         del.modified_ns = now();
         b.put_records.emplace_back(path, del);
     }
-    AZB_RETURN_IF_ERROR(apply(b).status());
+    AZB_RETURN_IF_ERROR(cache_->apply(b).status());
     if (entry.type != EntryType::kDirectory) AZB_RETURN_IF_ERROR(gate_.remove(entry.file_id));
     negatives_.remember(path, now());
-    if (remote) wb_.flusher->schedule(path);
+    if (remote) flusher_->schedule(path);
     return Status::ok();
 }
 
@@ -86,11 +86,11 @@ Status FilesystemImpl::unlink(uint64_t parent, const std::string& name) {
     AZB_RETURN_IF_ERROR(outside_views(path));
     AZB_RETURN_IF_ERROR(finish_resumed(path));
     {
-        auto lock = wb_.locks->lock(path);
+        auto lock = locks_->lock(path);
         AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, existing(path));
         if (!entry) return Status(Code::kNotFound, path + " does not exist");
         if (entry->type == EntryType::kDirectory) return Status(Code::kIsDirectory, path);
-        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+        AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
         AZB_RETURN_IF_ERROR(remove_local(path, *entry, j));
     }
     return keep_parent(path);
@@ -101,8 +101,8 @@ Status FilesystemImpl::unlink(uint64_t parent, const std::string& name) {
 Status FilesystemImpl::keep_parent(const std::string& path) {
     std::string parent = NameMapping::parent_of(path);
     if (names_.locate(parent).blob.empty()) return Status::ok();
-    auto lock = wb_.locks->lock(parent);
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(parent));
+    auto lock = locks_->lock(parent);
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(parent));
     if (j) return Status::ok();
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, index_->get(parent));
     if (!entry || entry->type != EntryType::kDirectory || entry->has_marker) return Status::ok();
@@ -120,13 +120,13 @@ Status FilesystemImpl::rmdir(uint64_t parent, const std::string& name) {
     std::string path = NameMapping::join(dir, name);
     AZB_RETURN_IF_ERROR(outside_views(path));
     if (names_.locate(path).blob.empty()) return Status(Code::kNotPermitted, "removing a container: " + path);
-    auto lock = wb_.locks->lock(path);
+    auto lock = locks_->lock(path);
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, existing(path));
     if (!entry) return Status(Code::kNotFound, path + " does not exist");
     if (entry->type != EntryType::kDirectory) return Status(Code::kNotDirectory, path);
     AZB_ASSIGN_OR_RETURN(DirListing listing, current_listing(path));
     if (!listing.children.empty()) return Status(Code::kNotEmpty, path + " is not empty");
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
     AZB_RETURN_IF_ERROR(remove_local(path, *entry, j));
     lock.unlock();
     return keep_parent(path);
@@ -137,7 +137,7 @@ Status FilesystemImpl::rmdir(uint64_t parent, const std::string& name) {
 Status FilesystemImpl::materialize(const std::string& path, LocalState* s, JournalBatch* batch) {
     JournalRecord& r = s->record;
     if (r.underlay_etag.empty()) return Status::ok();
-    AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty, wb_.journal->block_indices(r.content_id));
+    AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> dirty, journal_->block_indices(r.content_id));
     for (uint64_t i = 0; i * kB < std::min(r.size, r.underlay_size); ++i) {
         if (std::binary_search(dirty.begin(), dirty.end(), i)) continue;
         AZB_ASSIGN_OR_RETURN(std::string block, local_block(path, r, s->entry, i));
@@ -194,7 +194,7 @@ Status FilesystemImpl::rename(uint64_t parent, const std::string& name, uint64_t
 // delete there still has its blob (caller holds the lock of `to`).
 Result<Conditions> FilesystemImpl::replace_conditions(const std::string& to,
                                                       const std::optional<LocalState>& dst) {
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> dst_j, wb_.journal->get(to));
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> dst_j, journal_->get(to));
     if (dst_j) return commit_conditions(*dst_j);
     if (dst) return commit_conditions(dst->record);
     Conditions create_only;
@@ -210,7 +210,7 @@ Result<Conditions> FilesystemImpl::replace_conditions(const std::string& to,
 Status FilesystemImpl::rename_file(const std::string& from, const std::string& to) {
     AZB_RETURN_IF_ERROR(finish_resumed(from));
     AZB_RETURN_IF_ERROR(finish_resumed(to));
-    auto locks = wb_.locks->lock_pair(from, to);
+    auto locks = locks_->lock_pair(from, to);
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> src, local_state(from));
     if (!src) return Status(Code::kNotFound, from + " does not exist");
     if (src->entry.tier == "Archive" && !src->record.underlay_etag.empty()) {
@@ -221,7 +221,7 @@ Status FilesystemImpl::rename_file(const std::string& from, const std::string& t
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> dst, local_state(to));
     AZB_ASSIGN_OR_RETURN(Conditions target, replace_conditions(to, dst));
     JournalBatch b;
-    AZB_ASSIGN_OR_RETURN(std::vector<std::string> copying_to, wb_.journal->dependents(to));
+    AZB_ASSIGN_OR_RETURN(std::vector<std::string> copying_to, journal_->dependents(to));
     std::erase(copying_to, from);  // dropped by this very rename
     JournalRecord& r = src->record;
     if (!copying_to.empty()) {
@@ -258,12 +258,12 @@ Status FilesystemImpl::rename_file(const std::string& from, const std::string& t
         b.put_records.emplace_back(from, del);
     }
     b.put_entries.emplace_back(to, entry);
-    AZB_RETURN_IF_ERROR(apply(b).status());
+    AZB_RETURN_IF_ERROR(cache_->apply(b).status());
     if (dst && dst->entry.type != EntryType::kDirectory) (void)gate_.remove(dst->entry.file_id);
     (void)gate_.remove(src->entry.file_id);
     follow_rename(from);
-    wb_.flusher->schedule(to);
-    if (r.expect_exists) wb_.flusher->schedule(from);
+    flusher_->schedule(to);
+    if (r.expect_exists) flusher_->schedule(from);
     return Status::ok();
 }
 
@@ -286,7 +286,7 @@ void FilesystemImpl::follow_rename(const std::string& from) {
 Status FilesystemImpl::move_dir(const std::string& from, const std::string& to) {
     JournalBatch begin;
     begin.begin_dir_renames.emplace_back(from, to);
-    AZB_RETURN_IF_ERROR(apply(begin).status());
+    AZB_RETURN_IF_ERROR(cache_->apply(begin).status());
     Status st = move_dir_children(from, to);
     if (!st.is_ok()) {
         spdlog::error("rename of directory {} to {} failed: {}; what was moved before the failure "
@@ -294,7 +294,7 @@ Status FilesystemImpl::move_dir(const std::string& from, const std::string& to) 
     }
     JournalBatch end;
     end.end_dir_renames.push_back(from);
-    Status ended = apply(end).status();
+    Status ended = cache_->apply(end).status();
     return st.is_ok() ? ended : st;
 }
 
@@ -316,7 +316,7 @@ Status FilesystemImpl::finish_dir_rename(const std::string& from, const std::str
 // Finishes the directory renames the previous mount began and did not end. One that cannot
 // finish for want of the store is left for the next mount; any other failure ends it.
 void FilesystemImpl::resume_dir_renames() {
-    auto renames = wb_.journal->dir_renames();
+    auto renames = journal_->dir_renames();
     if (!renames.is_ok()) {
         spdlog::error("cannot read the unfinished directory renames: {}", renames.status().to_string());
         return;
@@ -336,7 +336,7 @@ void FilesystemImpl::resume_dir_renames() {
         }
         JournalBatch end;
         end.end_dir_renames.push_back(from);
-        Status ended = apply(end).status();
+        Status ended = cache_->apply(end).status();
         if (!ended.is_ok()) {
             spdlog::error("rename of directory {} to {} stays recorded as unfinished: {}", from, to,
                           ended.to_string());
@@ -351,7 +351,7 @@ Status FilesystemImpl::rename_dir(const std::string& from, const std::string& to
     AZB_ASSIGN_OR_RETURN(DirListing listing, current_listing(from));
     AZB_ASSIGN_OR_RETURN(EntryRecord src, current_record(from));
     {
-        auto lock = wb_.locks->lock(to);
+        auto lock = locks_->lock(to);
         AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> there, existing(to));
         if (!there) AZB_RETURN_IF_ERROR(make_dir_local(to, options_.dir_mode, src.mtime_ns));
     }
@@ -362,10 +362,10 @@ Status FilesystemImpl::rename_dir(const std::string& from, const std::string& to
         if (!st.is_ok()) return st;
         if (child.type != EntryType::kDirectory) index_sidecar(z);
     }
-    auto lock = wb_.locks->lock(from);
+    auto lock = locks_->lock(from);
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> entry, existing(from));
     if (!entry) return Status::ok();
-    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(from));
+    AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(from));
     return remove_local(from, *entry, j);
 }
 

@@ -15,7 +15,7 @@ namespace azblobfs {
 // The local content of sidecar `path`, flattened; nullopt when it has none to index.
 std::optional<std::variant<std::vector<index::Field>, index::SidecarSkip>> FilesystemImpl::local_sidecar(
     const std::string& path) {
-    auto record = wb_.journal->get(path);
+    auto record = journal_->get(path);
     if (!record.is_ok() || !record->has_value() || (*record)->kind != JournalKind::kUpload) return std::nullopt;
     const JournalRecord& r = **record;
     if (r.type != EntryType::kFile) return std::nullopt;
@@ -32,11 +32,11 @@ std::optional<std::variant<std::vector<index::Field>, index::SidecarSkip>> Files
 }
 
 void FilesystemImpl::index_sidecar(const std::string& path) {
-    if (!sidecars_ || !wb_.journal || !sidecars_->rules().is_sidecar(path)) return;
+    if (!sidecars_ || !journal_ || !sidecars_->rules().is_sidecar(path)) return;
     // A first read without the lock fetches what the content needs of its underlay (no lock is
     // held across network I/O); the read under the lock then finds those blocks cached.
     if (!local_sidecar(path)) return;
-    auto lock = wb_.locks->lock(path);
+    auto lock = locks_->lock(path);
     auto fields = local_sidecar(path);
     if (!fields) return;
     Status st = sidecars_->index_local(path, *fields);

@@ -47,7 +47,7 @@ Result<FilesystemImpl::LocalState> FilesystemImpl::make_local(
         s.record.metadata[kModeKey] = octal(mode);
     }
     if (type != EntryType::kDirectory) {
-        AZB_ASSIGN_OR_RETURN(s.record.content_id, wb_.journal->allocate_content_id());
+        AZB_ASSIGN_OR_RETURN(s.record.content_id, journal_->allocate_content_id());
     }
     touch(&s, t, true);
     return s;
@@ -57,12 +57,12 @@ Result<CreateReply> FilesystemImpl::create(uint64_t parent, const std::string& n
                                            int flags) {
     AZB_ASSIGN_OR_RETURN(std::string path, new_child_path(parent, name));
     {
-        auto lock = wb_.locks->lock(path);
+        auto lock = locks_->lock(path);
         AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> there, existing(path));
         if (!there) {
             AZB_ASSIGN_OR_RETURN(EntryRecord dir, current_record(NameMapping::parent_of(path)));
             if (dir.type != EntryType::kDirectory) return Status(Code::kNotDirectory, NameMapping::parent_of(path));
-            AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, wb_.journal->get(path));
+            AZB_ASSIGN_OR_RETURN(std::optional<JournalRecord> j, journal_->get(path));
             AZB_ASSIGN_OR_RETURN(LocalState s, make_local(path, EntryType::kFile, mode, j));
             AZB_RETURN_IF_ERROR(save_local(path, s, {}));
         } else if ((flags & O_EXCL) != 0) {
@@ -90,7 +90,7 @@ Status FilesystemImpl::resize(const std::string& /*path*/, LocalState* s, uint64
         batch->trim_blocks.emplace_back(r.content_id, (size + kB - 1) / kB);
         uint64_t last = size / kB;
         if (size % kB != 0) {
-            AZB_ASSIGN_OR_RETURN(auto dirty, wb_.journal->block(r.content_id, last));
+            AZB_ASSIGN_OR_RETURN(auto dirty, journal_->block(r.content_id, last));
             if (dirty && dirty->size() > size % kB) {
                 dirty->resize(size % kB);
                 batch->put_blocks.push_back({r.content_id, last, std::move(*dirty)});
@@ -109,7 +109,7 @@ Result<uint64_t> FilesystemImpl::write(uint64_t ino, uint64_t fh, uint64_t offse
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
     AZB_RETURN_IF_ERROR(finish_resumed(path));
     AZB_RETURN_IF_ERROR(wait_for_room(data.size()));
-    auto lock = wb_.locks->lock(path);
+    auto lock = locks_->lock(path);
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
     if (!state) return Status(Code::kNotFound, path + " was removed");
     LocalState& s = *state;
@@ -148,7 +148,7 @@ Status FilesystemImpl::start_from_opened_version(FileHandle& h, LocalState* s) {
     FileVersion opened;
     {
         std::lock_guard hl(h.mu);
-        opened = h.version;
+        opened = followed_version(h);
     }
     if (opened.etag.empty() || opened.etag == s->entry.etag) return Status::ok();
     spdlog::warn("{} was replaced by another writer since it was opened (ETag {}, now {}); this "
@@ -176,7 +176,7 @@ Result<Attributes> FilesystemImpl::setattr(uint64_t ino, const SetAttrRequest& r
     if (path.empty()) return getattr(ino);
     if (req.size) AZB_RETURN_IF_ERROR(finish_resumed(path));
     {
-        auto lock = wb_.locks->lock(path);
+        auto lock = locks_->lock(path);
         AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
         if (!state) return Status(Code::kNotFound, path + " does not exist");
         LocalState& s = *state;
@@ -187,7 +187,7 @@ Result<Attributes> FilesystemImpl::setattr(uint64_t ino, const SetAttrRequest& r
             if (req.mode && options_.store_mode) s.entry.metadata[kModeKey] = octal(*req.mode);
             JournalBatch b;
             b.put_entries.emplace_back(path, s.entry);
-            AZB_RETURN_IF_ERROR(apply(b).status());
+            AZB_RETURN_IF_ERROR(cache_->apply(b).status());
             return make_attributes(ino, s.entry, options_);
         }
         // A directory that exists only through blobs below it gets a marker to hold its time and
@@ -222,9 +222,9 @@ Status lost_race(const std::string& path, const std::string& kept_as) {
 }  // namespace
 
 Status FilesystemImpl::finish_resumed(const std::string& path) {
-    if (!wb_.flusher || !resumed_.take(path)) return Status::ok();
-    Status st = wb_.flusher->commit_now(path);
-    if (auto conflict = wb_.flusher->take_conflict(path)) return lost_race(path, *conflict);
+    if (!flusher_ || !resumed_.take(path)) return Status::ok();
+    Status st = flusher_->commit_now(path);
+    if (auto conflict = flusher_->take_conflict(path)) return lost_race(path, *conflict);
     if (!st.is_ok()) {
         spdlog::warn("{}: the upload left by the previous mount is not finished ({}); this change "
                      "goes on top of it and both upload later", path, st.to_string());
@@ -234,7 +234,7 @@ Status FilesystemImpl::finish_resumed(const std::string& path) {
 
 Status FilesystemImpl::flush(uint64_t ino, uint64_t fh) {
     std::shared_ptr<FileHandle> h = file_handle(fh);
-    if (!h || !wb_.flusher) return Status::ok();
+    if (!h || !flusher_) return Status::ok();
     bool wrote = false;
     {
         std::lock_guard hl(h->mu);
@@ -242,18 +242,18 @@ Status FilesystemImpl::flush(uint64_t ino, uint64_t fh) {
     }
     if (!wrote) return Status::ok();
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
-    if (auto conflict = wb_.flusher->take_conflict(path)) return lost_race(path, *conflict);
-    wb_.flusher->schedule(path);
+    if (auto conflict = flusher_->take_conflict(path)) return lost_race(path, *conflict);
+    flusher_->schedule(path);
     index_sidecar(path);
     return Status::ok();
 }
 
 Status FilesystemImpl::fsync(uint64_t ino, uint64_t /*fh*/) {
-    if (!wb_.flusher) return Status::ok();
+    if (!flusher_) return Status::ok();
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
-    if (options_.fsync == FsyncMode::kLocal) return wb_.journal->sync();
-    Status st = wb_.flusher->commit_now(path);
-    if (auto conflict = wb_.flusher->take_conflict(path)) return lost_race(path, *conflict);
+    if (options_.fsync == FsyncMode::kLocal) return journal_->sync();
+    Status st = flusher_->commit_now(path);
+    if (auto conflict = flusher_->take_conflict(path)) return lost_race(path, *conflict);
     if (!st.is_ok()) spdlog::error("fsync of {}: the upload failed: {}", path, st.to_string());
     return st;
 }
@@ -272,7 +272,7 @@ Status FilesystemImpl::setxattr(uint64_t ino, const std::string& name, const std
         e.tier = value;
         return index_->put(path, e).status();
     }
-    auto lock = wb_.locks->lock(path);
+    auto lock = locks_->lock(path);
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
     if (!state || path.empty()) return Status(Code::kNotFound, path + " does not exist");
     LocalState& s = *state;
@@ -296,7 +296,7 @@ Status FilesystemImpl::removexattr(uint64_t ino, const std::string& name) {
     if (name.rfind("user.", 0) != 0) return Status(Code::kNotSupported, "only user.* attributes");
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
     AZB_RETURN_IF_ERROR(writable());
-    auto lock = wb_.locks->lock(path);
+    auto lock = locks_->lock(path);
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
     if (!state || path.empty()) return Status(Code::kNotFound, path + " does not exist");
     LocalState& s = *state;

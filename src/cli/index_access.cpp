@@ -14,7 +14,7 @@ Result<OpenedIndex> open_index(const IndexTarget& target, uint64_t map_size, boo
         std::error_code ec;
         std::string mp = std::filesystem::absolute(target.mountpoint, ec).lexically_normal().string();
         while (mp.size() > 1 && mp.back() == '/') mp.pop_back();
-        auto dir = read_cache_dir_file(kRunDir, mp);
+        auto dir = read_side_file(kRunDir, mp, SideFile::kCacheDir);
         auto pid = read_pid_file(kRunDir, mp);
         if (!dir || !pid || !is_azblobfs_process(*pid)) {
             return Status(Code::kNotFound, "no running azblobfs mount at " + mp +

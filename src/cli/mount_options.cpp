@@ -40,7 +40,7 @@ Status check_ttl(const char* flag, double value) {
     return Status::ok();
 }
 
-Status fill_fs_options(const MountFlags& flags, FsOptions& fs) {
+Status fill_fs_options(const MountFlags& flags, FsOptions& fs, BaseReaderOptions& reads) {
     AZB_RETURN_IF_ERROR(check_ttl("--attr-ttl", flags.attr_ttl));
     AZB_RETURN_IF_ERROR(check_ttl("--dir-ttl", flags.dir_ttl));
     AZB_RETURN_IF_ERROR(check_ttl("--negative-ttl", flags.negative_ttl));
@@ -59,11 +59,11 @@ Status fill_fs_options(const MountFlags& flags, FsOptions& fs) {
     fs.file_mode = *file_mode;
     fs.dir_mode = *dir_mode;
     if (flags.fetch_threads < 1 || flags.fetch_threads > 64) return bad("--fetch-threads must be 1 to 64");
-    fs.fetch_threads = flags.fetch_threads;
+    reads.fetch_threads = flags.fetch_threads;
     auto readahead = parse_size(flags.readahead_max);
     if (!readahead) return readahead.status().with_context("--readahead-max");
     if (*readahead > (1ull << 30)) return bad("--readahead-max must be at most 1G");
-    fs.readahead_max_bytes = *readahead;
+    reads.readahead_max_bytes = *readahead;
     if (flags.fsync != "remote" && flags.fsync != "local") return bad("--fsync must be remote or local");
     fs.fsync = flags.fsync == "local" ? FsyncMode::kLocal : FsyncMode::kRemote;
     if (!(flags.write_wait >= 0 && flags.write_wait <= 86400)) return bad("--write-wait must be 0 to 86400 seconds");
@@ -183,7 +183,7 @@ Result<MountSettings> validate_mount_flags(const MountFlags& flags, const Accoun
     if (*size < kMinCacheSize) return bad("--cache-size must be at least 64M");
     s.cache_size = *size;
     s.block_limit = *size - index_reserve(*size);
-    AZB_RETURN_IF_ERROR(fill_fs_options(flags, s.fs));
+    AZB_RETURN_IF_ERROR(fill_fs_options(flags, s.fs, s.reads));
     s.foreground = flags.foreground;
     s.fuse_options = split_fuse_options(flags.fuse_options);
     s.read_only = flags.read_only;

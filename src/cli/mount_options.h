@@ -67,7 +67,8 @@ struct MountSettings {
     std::string log_file;                  // empty: stderr
     std::string log_level = "warn";
     std::string account;                   // account name (fsname, status, cache identity)
-    FsOptions fs;                          // container, TTLs, ownership, modes, read-ahead, fsync
+    FsOptions fs;                          // container, TTLs, ownership, modes, fsync
+    BaseReaderOptions reads;               // read-ahead window and fetch threads
     double upload_delay_s = 1;
     int upload_threads = 8;
     index::IndexRules index_rules;         // mount-relative (IndexRules::for_mount)

@@ -16,8 +16,8 @@
 #include "azure/curl_transport.h"
 #include "cache/block_cache.h"
 #include "cache/cache_env.h"
-#include "cache/flusher.h"
 #include "cache/journal.h"
+#include "cache/local_cache.h"
 #include "cache/metadata_index.h"
 #include "cache/sidecar_index.h"
 #include "cache/sidecar_refresher.h"
@@ -35,7 +35,8 @@ struct MountParts {
     std::shared_ptr<CacheEnv> env;
     std::shared_ptr<MetadataIndex> index;
     std::shared_ptr<Journal> journal;
-    std::shared_ptr<Flusher> flusher;  // null on a read-only mount
+    std::shared_ptr<LocalCache> cache;
+    Flusher* flusher = nullptr;  // the cache's; null on a read-only mount
     std::shared_ptr<SidecarIndex> sidecars;
     std::unique_ptr<SidecarRefresher> refresher;
     std::unique_ptr<Filesystem> fs;
@@ -70,25 +71,27 @@ Result<MountParts> build_parts(const MountSettings& s, const AccountConfig& acco
     std::shared_ptr<BlobStore> store =
         make_unreachable_guard_store(make_azure_blob_store(account, transport));
     parts.journal = make_journal(parts.env);
-    WriteBack write_back;
+    parts.sidecars = make_sidecar_index(parts.env);
+    LocalCacheOptions co;
+    co.reads = s.reads;
     if (!s.read_only) {
-        auto locks = std::make_shared<PathLocks>();
         FlusherOptions fo;
         fo.upload_delay_s = s.upload_delay_s;
         fo.threads = s.upload_threads;
-        parts.flusher = std::make_shared<Flusher>(store, parts.journal, parts.index, locks, fo);
-        write_back = WriteBack{parts.journal, parts.flusher, locks};
+        co.write_back = fo;
     } else if (parts.journal->stats().records > 0) {
         spdlog::warn("read-only mount: {} change(s) of an earlier mount wait in the journal of {}; "
                      "they upload at the next writable mount",
                      parts.journal->stats().records, s.cache_dir);
     }
-    parts.sidecars = make_sidecar_index(parts.env);
-    parts.fs = make_filesystem(store, parts.index, cache, s.fs, write_back, parts.sidecars);
+    parts.cache = std::make_shared<LocalCache>(
+        store, LocalCacheParts{parts.index, cache, parts.journal, parts.sidecars}, co);
+    parts.flusher = parts.cache->flusher();
+    parts.fs = make_filesystem(store, parts.cache, s.fs);
     SidecarRefresherOptions ro;
     ro.container = s.fs.container;
     parts.refresher = std::make_unique<SidecarRefresher>(store, parts.sidecars, parts.journal, ro);
-    if (parts.flusher) parts.flusher->start();
+    parts.cache->start_uploads();
     parts.refresher->start();
     return parts;
 }
@@ -163,14 +166,14 @@ void drain_uploads(const MountSettings& s, MountParts& parts, StatusReporter& st
             status.write(false);
             std::string line = std::to_string(st.pending_records) + " change(s), " +
                                std::to_string(st.dirty_bytes) + " bytes left to upload";
-            write_progress_file(kRunDir, s.mountpoint, line);
+            write_side_file(kRunDir, s.mountpoint, SideFile::kProgress, line);
             if (std::chrono::steady_clock::now() - last_log >= std::chrono::seconds(2)) {
                 spdlog::warn("unmount: {}", line);
                 last_log = std::chrono::steady_clock::now();
             }
         },
         interrupted);
-    remove_progress_file(kRunDir, s.mountpoint);
+    remove_side_file(kRunDir, s.mountpoint, SideFile::kProgress);
     if (drained.is_ok()) {
         spdlog::warn("unmount: every change is uploaded");
     } else {
@@ -184,7 +187,7 @@ Status serve(const MountSettings& s, MountParts& parts, bool offline, StartupRep
     if (!mount) return mount.status();
     Status pid_file = write_pid_file(kRunDir, s.mountpoint, ::getpid());
     if (!pid_file.is_ok()) spdlog::warn("{} (azblobfs unmount will not wait for this process)", pid_file.message());
-    write_cache_dir_file(kRunDir, s.mountpoint, s.cache_dir);
+    write_side_file(kRunDir, s.mountpoint, SideFile::kCacheDir, s.cache_dir);
     StatusReporter status(s, parts, offline);
     Status loop;
     {
@@ -199,7 +202,7 @@ Status serve(const MountSettings& s, MountParts& parts, bool offline, StartupRep
     }
     drain_uploads(s, parts, status);
     status.write(false);
-    if (read_pid_file(kRunDir, s.mountpoint) == ::getpid()) remove_cache_dir_file(kRunDir, s.mountpoint);
+    if (read_pid_file(kRunDir, s.mountpoint) == ::getpid()) remove_side_file(kRunDir, s.mountpoint, SideFile::kCacheDir);
     remove_pid_file_if_ours(kRunDir, s.mountpoint, ::getpid());
     spdlog::info("unmounted {}", s.mountpoint);
     return loop;
@@ -229,10 +232,11 @@ int run_mount_process(const MountSettings& s, const AccountConfig& account, bool
     if (!served.is_ok()) fail_start(s, served, reporter);
     std::shared_ptr<CacheEnv> env = parts->env;
     parts->refresher->stop();
-    if (parts->flusher) parts->flusher->stop();
+    parts->cache->stop_uploads();
     parts->refresher.reset();
     parts->fs.reset();
-    parts->flusher.reset();
+    parts->flusher = nullptr;
+    parts->cache.reset();
     parts->journal.reset();
     parts->index.reset();
     parts->env.reset();

@@ -137,8 +137,8 @@ bool is_azblobfs_process(pid_t pid) {
 
 namespace {
 
-// A one-line file next to the pid file, named <pid file><suffix>, replaced atomically.
-void write_side_file(const std::string& path, const std::string& line) {
+// A one-line file, replaced atomically.
+void write_line_file(const std::string& path, const std::string& line) {
     std::string tmp = path + ".tmp";
     {
         std::ofstream out(tmp, std::ios::trunc);
@@ -148,7 +148,7 @@ void write_side_file(const std::string& path, const std::string& line) {
     std::rename(tmp.c_str(), path.c_str());
 }
 
-std::optional<std::string> read_side_file(const std::string& path) {
+std::optional<std::string> read_line_file(const std::string& path) {
     std::ifstream in(path);
     std::string line;
     if (!in || !std::getline(in, line)) return std::nullopt;
@@ -157,36 +157,22 @@ std::optional<std::string> read_side_file(const std::string& path) {
 
 }  // namespace
 
-std::string progress_file_path(const std::string& run_dir, const std::string& mountpoint) {
-    return pid_file_path(run_dir, mountpoint) + ".progress";
+std::string side_file_path(const std::string& run_dir, const std::string& mountpoint, SideFile kind) {
+    return pid_file_path(run_dir, mountpoint) + (kind == SideFile::kProgress ? ".progress" : ".cache-dir");
 }
 
-void write_progress_file(const std::string& run_dir, const std::string& mountpoint, const std::string& line) {
-    write_side_file(progress_file_path(run_dir, mountpoint), line);
+void write_side_file(const std::string& run_dir, const std::string& mountpoint, SideFile kind,
+                     const std::string& line) {
+    write_line_file(side_file_path(run_dir, mountpoint, kind), line);
 }
 
-std::optional<std::string> read_progress_file(const std::string& run_dir, const std::string& mountpoint) {
-    return read_side_file(progress_file_path(run_dir, mountpoint));
+std::optional<std::string> read_side_file(const std::string& run_dir, const std::string& mountpoint,
+                                          SideFile kind) {
+    return read_line_file(side_file_path(run_dir, mountpoint, kind));
 }
 
-void remove_progress_file(const std::string& run_dir, const std::string& mountpoint) {
-    std::remove(progress_file_path(run_dir, mountpoint).c_str());
-}
-
-std::string cache_dir_file_path(const std::string& run_dir, const std::string& mountpoint) {
-    return pid_file_path(run_dir, mountpoint) + ".cache-dir";
-}
-
-void write_cache_dir_file(const std::string& run_dir, const std::string& mountpoint, const std::string& cache_dir) {
-    write_side_file(cache_dir_file_path(run_dir, mountpoint), cache_dir);
-}
-
-std::optional<std::string> read_cache_dir_file(const std::string& run_dir, const std::string& mountpoint) {
-    return read_side_file(cache_dir_file_path(run_dir, mountpoint));
-}
-
-void remove_cache_dir_file(const std::string& run_dir, const std::string& mountpoint) {
-    std::remove(cache_dir_file_path(run_dir, mountpoint).c_str());
+void remove_side_file(const std::string& run_dir, const std::string& mountpoint, SideFile kind) {
+    std::remove(side_file_path(run_dir, mountpoint, kind).c_str());
 }
 
 }  // namespace azblobfs

@@ -26,18 +26,19 @@ inline constexpr const char* kMountType = "fuse.azblobfs";
 
 std::string escape_mount_path(std::string_view absolute_path);
 std::string pid_file_path(const std::string& run_dir, const std::string& mountpoint);
-// Next to the pid file: one line of upload progress while an unmounted process drains its
-// journal ("3 change(s), 1048576 bytes left"), which `azblobfs unmount` prints while it waits.
-std::string progress_file_path(const std::string& run_dir, const std::string& mountpoint);
-void write_progress_file(const std::string& run_dir, const std::string& mountpoint, const std::string& line);
-std::optional<std::string> read_progress_file(const std::string& run_dir, const std::string& mountpoint);
-void remove_progress_file(const std::string& run_dir, const std::string& mountpoint);
-// Next to the pid file: the mount's cache directory, so that `azblobfs query --mount MP` and
-// `azblobfs index rebuild --mount MP` find its index. Written and removed with the pid file.
-std::string cache_dir_file_path(const std::string& run_dir, const std::string& mountpoint);
-void write_cache_dir_file(const std::string& run_dir, const std::string& mountpoint, const std::string& cache_dir);
-std::optional<std::string> read_cache_dir_file(const std::string& run_dir, const std::string& mountpoint);
-void remove_cache_dir_file(const std::string& run_dir, const std::string& mountpoint);
+// One-line files next to the pid file ("<pid file>.progress", "<pid file>.cache-dir"):
+//  - kProgress: upload progress while an unmounted process drains its journal ("3 change(s),
+//    1048576 bytes left"), which `azblobfs unmount` prints while it waits.
+//  - kCacheDir: the mount's cache directory, so that `azblobfs query --mount MP` and
+//    `azblobfs index rebuild --mount MP` find its index. Written and removed with the pid file.
+// Writes replace the file atomically (rename); a missing or empty file reads as nullopt.
+enum class SideFile { kProgress, kCacheDir };
+std::string side_file_path(const std::string& run_dir, const std::string& mountpoint, SideFile kind);
+void write_side_file(const std::string& run_dir, const std::string& mountpoint, SideFile kind,
+                     const std::string& line);
+std::optional<std::string> read_side_file(const std::string& run_dir, const std::string& mountpoint,
+                                          SideFile kind);
+void remove_side_file(const std::string& run_dir, const std::string& mountpoint, SideFile kind);
 
 Status write_pid_file(const std::string& run_dir, const std::string& mountpoint, pid_t pid);
 std::optional<pid_t> read_pid_file(const std::string& run_dir, const std::string& mountpoint);

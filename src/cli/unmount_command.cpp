@@ -80,7 +80,7 @@ bool wait_for_exit(pid_t pid, int wait_seconds, CommandIo io, const std::string&
     auto next_progress = start;
     while (is_azblobfs_process(pid)) {
         if (clock::now() >= next_progress) {
-            if (auto progress = read_progress_file(run_dir, mp); progress && *progress != last_progress) {
+            if (auto progress = read_side_file(run_dir, mp, SideFile::kProgress); progress && *progress != last_progress) {
                 io.err << "azblobfs: " << *progress << std::endl;
                 last_progress = *progress;
             }

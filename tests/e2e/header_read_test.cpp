@@ -1,7 +1,7 @@
 // Test 8: reading the first 64 KiB of a 20 MiB blob fetches at most one block plus one
 // read-ahead window, not the whole blob (status.json's bytes_fetched).
 //
-// Bound: fetching is block-granular (B = 262,128 bytes, fs/read_path.h), and the first
+// Bound: fetching is block-granular (B = 262,128 bytes, cache/read_path.h), and the first
 // read-ahead window of 1 MiB, starting where a read ended, touches at most 5 blocks. So the
 // kernel's own read-ahead may turn the 64 KiB read into reads that fetch at most 1 + 5 blocks.
 #include <fcntl.h>

@@ -6,11 +6,11 @@
 #include <thread>
 
 #include "fs/fake_block_cache.h"
-#include "fs/fetch_pool.h"
-#include "fs/inflight_blocks.h"
+#include "cache/fetch_pool.h"
+#include "cache/inflight_blocks.h"
 #include "fs/inode_table.h"
 #include "fs/negative_cache.h"
-#include "fs/version_gate.h"
+#include "cache/version_gate.h"
 
 namespace azblobfs::testing {
 namespace {
@@ -79,6 +79,31 @@ TEST(VersionGate, AdoptsTheRecordVersionOfAnUnknownFile) {
     VersionGate other(cache);
     ASSERT_TRUE(other.switch_to(9, "\"e\"", "\"f\"").is_ok());
     EXPECT_FALSE(cache->contains(9, 0)) << "record ETag differs: blocks are dropped";
+}
+
+TEST(VersionGate, OwnCommitsKeepTheLineageOtherChangesStartANewOne) {
+    auto cache = std::make_shared<FakeBlockCache>();
+    VersionGate gate(cache);
+    EXPECT_EQ(gate.lineage_if(5, "\"a\""), 0u) << "an untracked file has no lineage";
+    ASSERT_TRUE(gate.switch_to(5, "\"a\"", "\"a\"").is_ok());
+    EXPECT_EQ(gate.lineage_if(5, "\"old\""), 0u) << "no lineage for a version that is not current";
+    const uint64_t opened = gate.lineage_if(5, "\"a\"");
+    ASSERT_NE(opened, 0u);
+    ASSERT_TRUE(gate.put(5, "\"a\"", 0, "same").is_ok());
+    ASSERT_TRUE(gate.commit(5, "\"a\"", "\"b\"", /*same_bytes=*/true).is_ok());
+    EXPECT_TRUE(cache->contains(5, 0)) << "a commit of unchanged bytes keeps the blocks";
+    ASSERT_TRUE(gate.commit(5, "\"b\"", "\"c\"", /*same_bytes=*/false).is_ok());
+    EXPECT_FALSE(cache->contains(5, 0)) << "a commit of changed bytes drops them";
+    EXPECT_EQ(gate.follow(5, opened), std::optional<std::string>("\"c\"")) << "own commits are followed";
+    ASSERT_TRUE(gate.switch_to(5, "\"c\"", "\"other\"").is_ok());  // another writer's version
+    EXPECT_EQ(gate.follow(5, opened), std::nullopt) << "a change by another writer ends the lineage";
+    EXPECT_NE(gate.lineage_if(5, "\"other\""), opened);
+    ASSERT_TRUE(gate.commit(5, "\"stale\"", "\"d\"", false).is_ok());
+    const uint64_t after = gate.lineage_if(5, "\"d\"");
+    ASSERT_NE(after, 0u);
+    ASSERT_TRUE(gate.remove(5).is_ok());
+    ASSERT_TRUE(gate.switch_to(5, "\"d\"", "\"d\"").is_ok());
+    EXPECT_EQ(gate.follow(5, after), std::nullopt) << "a removed file comes back in a new lineage";
 }
 
 TEST(InflightBlocks, SecondClaimWaitsForTheFirst) {

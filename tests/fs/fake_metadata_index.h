@@ -20,6 +20,8 @@ public:
         const std::string& dir, const std::vector<std::pair<std::string, EntryRecord>>& children,
         int64_t validated_at_ns) override;
     Result<IndexStats> stats() override;
+    // The fake holds no journal: nothing is pending.
+    Result<bool> pending(const std::string&) override { return false; }
 
 private:
     EntryRecord put_locked(const std::string& path, EntryRecord record);

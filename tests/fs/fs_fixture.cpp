@@ -23,7 +23,6 @@ FsOptions FsFixture::options() const {
     o.container = kContainer;
     o.uid = 1234;
     o.gid = 5678;
-    o.fetch_threads = 4;
     auto clock = clock_;
     o.clock_ns = [clock] { return clock->load(); };
     return o;
@@ -31,7 +30,10 @@ FsOptions FsFixture::options() const {
 
 void FsFixture::mount(const FsOptions& o) {
     fs_.reset();
-    fs_ = std::make_unique<FilesystemImpl>(store_, index_, cache_, o);
+    LocalCacheOptions co;  // read-only: no journal, no write-back
+    co.reads.fetch_threads = 4;
+    fs_ = std::make_unique<FilesystemImpl>(
+        store_, std::make_shared<LocalCache>(store_, LocalCacheParts{index_, cache_, nullptr, nullptr}, co), o);
 }
 
 std::string FsFixture::put(const std::string& blob, const std::string& data,

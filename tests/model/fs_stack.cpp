@@ -28,28 +28,29 @@ Status FsStack::open() {
     index_ = make_metadata_index(env_);
     cache_ = make_block_cache(env_, options_.block_cache_bytes);
     journal_ = make_journal(env_);
-    locks_ = std::make_shared<PathLocks>();
     auto clock = clock_;
     FlusherOptions fo;
     fo.upload_delay_s = options_.upload_delay_s;
     fo.threads = 0;
     fo.clock_ns = [clock] { return clock->load(); };
-    flusher_ = std::make_shared<Flusher>(store_, journal_, index_, locks_, fo);
     FsOptions o;
     if (!options_.account_mode) o.container = kModelContainer;
     o.attr_ttl_s = options_.ttl_s;
     o.dir_ttl_s = options_.ttl_s;
     o.negative_ttl_s = options_.ttl_s;
-    o.fetch_threads = 2;
     o.clock_ns = [clock] { return clock->load(); };
     sidecars_ = make_sidecar_index(env_);
     SidecarRefresherOptions ro;
     ro.container = o.container;
     ro.threads = 1;
     refresher_ = std::make_unique<SidecarRefresher>(store_, sidecars_, journal_, ro);
-    fs_ = make_filesystem(store_, index_, cache_, o, WriteBack{journal_, flusher_, locks_}, sidecars_);
+    LocalCacheOptions co;
+    co.reads.fetch_threads = 2;
+    co.write_back = fo;
+    local_ = std::make_shared<LocalCache>(store_, LocalCacheParts{index_, cache_, journal_, sidecars_}, co);
+    fs_ = make_filesystem(store_, local_, o);
     if (!fs_) return Status(Code::kInternal, "make_filesystem returned null");
-    flusher_->start();
+    local_->start_uploads();
     return Status::ok();
 }
 
@@ -69,12 +70,11 @@ Status FsStack::close_all(bool graceful) {
         }
     }
     open_handles_.clear();
-    if (graceful && flusher_) flusher_->stop();
+    if (graceful && local_) local_->stop_uploads();
     fs_.reset();
     refresher_.reset();
     sidecars_.reset();
-    flusher_.reset();
-    locks_.reset();
+    local_.reset();
     journal_.reset();
     cache_.reset();
     index_.reset();

@@ -24,10 +24,9 @@
 #include "blob/blob_store.h"
 #include "cache/block_cache.h"
 #include "cache/cache_env.h"
-#include "cache/flusher.h"
 #include "cache/journal.h"
+#include "cache/local_cache.h"
 #include "cache/metadata_index.h"
-#include "cache/path_locks.h"
 #include "cache/sidecar_index.h"
 #include "cache/sidecar_refresher.h"
 #include "fs/filesystem.h"
@@ -58,7 +57,7 @@ public:
     Status crash();
 
     Filesystem& fs() { return *fs_; }
-    Flusher& flusher() { return *flusher_; }
+    Flusher& flusher() { return *local_->flusher(); }
     Journal& journal() { return *journal_; }
     BlobStore& store() { return *store_; }
     SidecarIndex& sidecars() { return *sidecars_; }
@@ -87,8 +86,7 @@ private:
     std::shared_ptr<MetadataIndex> index_;
     std::shared_ptr<BlockCache> cache_;
     std::shared_ptr<Journal> journal_;
-    std::shared_ptr<PathLocks> locks_;
-    std::shared_ptr<Flusher> flusher_;
+    std::shared_ptr<LocalCache> local_;  // the façade fs/ is given: base reader, flusher, locks
     std::shared_ptr<SidecarIndex> sidecars_;
     std::unique_ptr<SidecarRefresher> refresher_;  // no thread: run_once() by the runner
     std::unique_ptr<Filesystem> fs_;

@@ -18,15 +18,20 @@ protected:
         (void)fs().flush(f.ino, f.fh);
         fs().release(f.ino, f.fh);
     }
-    // The blob holds the other writer's "theirs"; exactly one "<name>.conflict-*" blob holds `mine`.
-    void expect_theirs_and_one_conflict_copy(const std::string& name, const std::string& mine) {
-        EXPECT_EQ(blob(name), "theirs");
+    // The "<name>.conflict-*" blobs in the store.
+    std::vector<BlobProperties> conflict_copies(const std::string& name) {
         ListOptions lo;
         lo.prefix = name + ".conflict-";
         Result<ListAll> copies = memory_->list_all(kModelContainer, lo);
-        ASSERT_TRUE(copies.is_ok());
-        ASSERT_EQ(copies->blobs.size(), 1u);
-        EXPECT_EQ(blob(copies->blobs[0].name), mine);
+        EXPECT_TRUE(copies.is_ok()) << copies.status().to_string();
+        return copies.is_ok() ? copies->blobs : std::vector<BlobProperties>{};
+    }
+    // The blob holds the other writer's "theirs"; exactly one "<name>.conflict-*" blob holds `mine`.
+    void expect_theirs_and_one_conflict_copy(const std::string& name, const std::string& mine) {
+        EXPECT_EQ(blob(name), "theirs");
+        std::vector<BlobProperties> copies = conflict_copies(name);
+        ASSERT_EQ(copies.size(), 1u);
+        EXPECT_EQ(blob(copies[0].name), mine);
     }
 };
 
@@ -75,6 +80,75 @@ TEST_F(UploadSemantics, AWriteAfterFsyncDownloadsNothing) {
     ASSERT_TRUE(fs().fsync(f.ino, f.fh).is_ok());
     EXPECT_EQ(counting_->counts().read, 0u);
     close(f);
+}
+
+// The upload reads the unchanged blocks of a file's base version through the block cache, as
+// reads through the mount do: a blob written by someone else and read once costs no GET when a
+// small change of it is uploaded.
+TEST_F(UploadSemantics, UnchangedCachedBlocksAreUploadedWithoutAGet) {
+    std::string data = seeded_bytes(6, 3 * kBlock + 500);
+    ASSERT_TRUE(memory_->put_blob(kModelContainer, "theirs", data, PutOptions{}).is_ok());
+    ASSERT_EQ(read_all("theirs"), data);  // caches every block
+    counting_->reset_counts();
+    OpenFile f = open("theirs", O_RDWR);
+    write(f, kBlock + 10, "changed");
+    data.replace(kBlock + 10, 7, "changed");
+    Status st = fs().fsync(f.ino, f.fh);
+    ASSERT_TRUE(st.is_ok()) << st.to_string();
+    EXPECT_EQ(blob("theirs"), data);
+    WriteCounts c = counting_->counts();
+    EXPECT_EQ(c.read, 0u) << "blocks 0, 2 and 3 come from the block cache";
+    EXPECT_EQ(counting_->bytes_read(), 0u);
+    EXPECT_EQ(c.put_block, 4u) << "no block list of this mount's to reuse: all four are staged";
+    close(f);
+}
+
+// Open handles follow this mount's own commits of their file (VersionGate lineage): a handle
+// that wrote and committed writes again with no conflict, and a reader that had already read
+// bytes keeps reading, the new version, instead of getting ESTALE.
+TEST_F(UploadSemantics, OpenHandlesFollowThisMountsOwnCommits) {
+    ASSERT_TRUE(memory_->put_blob(kModelContainer, "shared", "version one", PutOptions{}).is_ok());
+    OpenFile reader = open("shared", O_RDONLY);
+    Result<std::string> first = fs().read(reader.ino, reader.fh, 0, 7);
+    ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+    EXPECT_EQ(*first, "version");
+    OpenFile writer = open("shared", O_RDWR);
+    write(writer, 8, "two");
+    ASSERT_TRUE(fs().fsync(writer.ino, writer.fh).is_ok());
+    write(writer, 0, "VERSION");
+    Status st = fs().fsync(writer.ino, writer.fh);
+    ASSERT_TRUE(st.is_ok()) << "a second commit through the same handle is no conflict: " << st.to_string();
+    EXPECT_EQ(blob("shared"), "VERSION two");
+    close(writer);
+    Result<std::string> again = fs().read(reader.ino, reader.fh, 0, 11);
+    ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+    EXPECT_EQ(*again, "VERSION two");
+    close(reader);
+    EXPECT_TRUE(conflict_copies("shared").empty()) << "no conflict copy of this mount's own writes";
+}
+
+// A listing that sees this mount's own commit before the upload is recorded (the commit's
+// response was lost and the upload is retried) is not another writer's change: the handle goes
+// on writing, with no conflict copy.
+TEST_F(UploadSemantics, AListingDuringAnUploadRetryIsNoConflict) {
+    OpenFile f = create("retried");
+    write(f, 0, "first version");
+    ASSERT_TRUE(fs().fsync(f.ino, f.fh).is_ok());
+    write(f, 0, "SECOND");
+    counting_->lose_next_commit_response();
+    EXPECT_FALSE(fs().fsync(f.ino, f.fh).is_ok()) << "the commit's response was lost";
+    ASSERT_EQ(blob("retried"), "SECONDversion") << "the store committed all the same";
+    stack_->advance_ms(3000);  // past the listing TTL
+    Result<std::vector<std::string>> names = list_dir(fs(), kRootInode, false, 100);
+    ASSERT_TRUE(names.is_ok()) << names.status().to_string();
+    Status st = fs().fsync(f.ino, f.fh);  // the retry finds this mount's version in the store
+    ASSERT_TRUE(st.is_ok()) << st.to_string();
+    write(f, 0, "THIRD!");
+    st = fs().fsync(f.ino, f.fh);
+    ASSERT_TRUE(st.is_ok()) << "the listing saw this mount's own commit: " << st.to_string();
+    EXPECT_EQ(blob("retried"), "THIRD!version");
+    close(f);
+    EXPECT_TRUE(conflict_copies("retried").empty()) << "no conflict copy of this mount's own writes";
 }
 
 // Local change pending when the other writer commits: fsync loses the race.

@@ -71,7 +71,7 @@ TEST(ValidateMountFlagsTest, AppliesDefaults) {
     EXPECT_EQ(s->block_limit, (2ull << 30) - (256ull << 20));
     EXPECT_EQ(s->log_file, "/var/cache/azblobfs/acct-con1/azblobfs.log");
     EXPECT_EQ(s->fs.container, std::optional<std::string>("con1"));
-    EXPECT_EQ(s->fs.readahead_max_bytes, 8ull << 20);
+    EXPECT_EQ(s->reads.readahead_max_bytes, 8ull << 20);
     EXPECT_EQ(s->fs.file_mode, 0644u);
     EXPECT_EQ(fs_name(s->account, s->fs.container), "azblobfs:acct/con1");
 }

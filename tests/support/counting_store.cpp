@@ -9,6 +9,13 @@ Status CountingStore::enter() {
     return Status(code, "injected failure: store unreachable");
 }
 
+Result<WriteResult> CountingStore::deliver(Result<WriteResult> committed) {
+    if (committed.is_ok() && lose_commit_response_.exchange(false)) {
+        return Status(Code::kUnavailable, "injected failure: the commit's response was lost");
+    }
+    return committed;
+}
+
 std::vector<ReadCall> CountingStore::reads() const {
     std::lock_guard lock(mu_);
     return reads_;
@@ -79,7 +86,7 @@ Result<WriteResult> CountingStore::put_blob(const std::string& container, const 
         ++writes_.put_blob;
     }
     AZB_RETURN_IF_ERROR(enter());
-    return inner_->put_blob(container, blob, data, options);
+    return deliver(inner_->put_blob(container, blob, data, options));
 }
 
 Status CountingStore::put_block(const std::string& container, const std::string& blob,
@@ -100,7 +107,7 @@ Result<WriteResult> CountingStore::put_block_list(const std::string& container, 
         ++writes_.put_block_list;
     }
     AZB_RETURN_IF_ERROR(enter());
-    return inner_->put_block_list(container, blob, block_ids, options);
+    return deliver(inner_->put_block_list(container, blob, block_ids, options));
 }
 
 Status CountingStore::delete_blob(const std::string& container, const std::string& blob,

@@ -1,7 +1,7 @@
 // A BlobStore wrapper for tests of the Filesystem core and write-back: forwards every call to a
 // real store, counts calls, bytes read and each kind of write, records ranged reads, and can be
 // switched to fail every call with a given code (Unavailable: the store is unreachable, for
-// offline mode). Thread-safe.
+// offline mode), or to lose the response of the next commit. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -35,6 +35,9 @@ public:
 
     // Ok: forward calls. Any other code: every call fails with it.
     void fail_with(Code code) { fail_code_.store(code); }
+    // The next Put Blob or Put Block List is carried out, and its caller gets Unavailable (a
+    // response lost after the store committed).
+    void lose_next_commit_response() { lose_commit_response_.store(true); }
 
     uint64_t calls() const { return calls_.load(); }
     uint64_t list_calls() const { return list_calls_.load(); }
@@ -70,9 +73,12 @@ public:
 private:
     // Counts the call; returns the injected failure, if any.
     Status enter();
+    // `committed`, or Unavailable when the commit's response is to be lost.
+    Result<WriteResult> deliver(Result<WriteResult> committed);
 
     std::shared_ptr<BlobStore> inner_;
     std::atomic<Code> fail_code_{Code::kOk};
+    std::atomic<bool> lose_commit_response_{false};
     std::atomic<uint64_t> calls_{0};
     std::atomic<uint64_t> list_calls_{0};
     std::atomic<uint64_t> properties_calls_{0};

@@ -1,4 +1,4 @@
-#include "fs/read_path.h"
+#include "cache/read_path.h"
 
 #include <spdlog/spdlog.h>
 

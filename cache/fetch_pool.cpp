@@ -1,4 +1,4 @@
-#include "fs/fetch_pool.h"
+#include "cache/fetch_pool.h"
 
 #include <algorithm>
 

@@ -32,9 +32,9 @@
 #include <vector>
 
 #include "blob/blob_store.h"
-#include "fs/fetch_pool.h"
-#include "fs/inflight_blocks.h"
-#include "fs/version_gate.h"
+#include "cache/fetch_pool.h"
+#include "cache/inflight_blocks.h"
+#include "cache/version_gate.h"
 
 namespace azblobfs {
 

@@ -1,4 +1,4 @@
-#include "fs/inflight_blocks.h"
+#include "cache/inflight_blocks.h"
 
 namespace azblobfs {
 
