@@ -60,7 +60,9 @@ for n in $sizes; do
         split=$(mdb_stat -a "$dir" | awk -v n="$n" '
             /^Status of / { db = $3 }
             /Branch pages:|Leaf pages:|Overflow pages:/ { pages[db] += $NF }
-            END { for (d in pages) if (pages[d] > 1) printf "%s %.0f, ", d, pages[d] * 4096 / n }')
+            END { for (d in pages) if (pages[d] > 1) printf "%s %.0f, ", d, pages[d] * 4096 / n
+                  idx = pages["fields"] + pages["fieldnames"] + pages["docs"] + pages["pending"]
+                  printf "the sidecar index alone (fields, fieldnames, docs, pending) %.0f, ", idx * 4096 / n }')
         breakdown="${breakdown}- $n sidecars, bytes per sidecar by database: ${split%, }"$'\n'
     fi
     per_10m=$(awk -v b="$per" 'BEGIN { printf "%.1f", b * 1e7 / 2^30 }')

@@ -6,57 +6,47 @@
 namespace azblobfs::index_rows {
 namespace {
 
-struct Doomed {
-    std::string key;
-    std::string path;
-    EntryRecord record;
-};
-
 bool is_descendant(std::string_view path, std::string_view dir) {
     if (dir.empty()) return !path.empty();
     return path.size() > dir.size() + 1 && path.substr(0, dir.size()) == dir &&
            path[dir.size()] == '/';
 }
 
-// Collects the records of every descendant of `dir` stored under keys with `tag`.
-Status collect_descendants(const lmdb::Txn& txn, const CacheDbis& dbis, const std::string& dir,
-                           char tag, std::vector<Doomed>* out) {
-    const std::string prefix = keys::descendant_key_prefix(dir, tag);
-    const std::string own_key = keys::entry_key(dir);
-    AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, dbis.entries));
-    AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(prefix));
-    while (item && item.key.substr(0, prefix.size()) == prefix) {
-        const auto& key = item.key;
-        const auto& value = item.value;
-        AZB_ASSIGN_OR_RETURN(keys::DecodedEntry decoded, keys::decode_entry_value(value));
-        bool mine = key != own_key;
-        // A hashed key only shares the first bytes of its path: check the stored full path.
-        if (decoded.stored_path) mine = is_descendant(*decoded.stored_path, dir);
-        if (mine) {
-            std::string path = decoded.stored_path ? *decoded.stored_path : std::string(key.substr(1));
-            out->push_back(Doomed{std::string(key), std::move(path), std::move(decoded.record)});
-        }
-        AZB_ASSIGN_OR_RETURN(item, cursor.next());
-    }
-    return Status::ok();
-}
-
 // Removes every descendant record of `dir` and their listings.
 Status remove_descendants(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std::string& dir,
                           std::vector<uint64_t>* removed_ids) {
-    std::vector<Doomed> doomed;
-    AZB_RETURN_IF_ERROR(collect_descendants(txn, dbis, dir, 'p', &doomed));
-    AZB_RETURN_IF_ERROR(collect_descendants(txn, dbis, dir, 'h', &doomed));
-    for (const Doomed& d : doomed) {
-        AZB_RETURN_IF_ERROR(txn.del(dbis.entries, d.key).status());
-        AZB_RETURN_IF_ERROR(delete_listing_rows(txn, dbis, d.record.file_id));
-        AZB_RETURN_IF_ERROR(field_rows::on_remove(txn, dbis, d.path, d.record));
-        removed_ids->push_back(d.record.file_id);
+    AZB_ASSIGN_OR_RETURN(auto doomed, entries_with_prefix(txn, dbis, dir.empty() ? dir : dir + "/"));
+    for (const auto& [path, record] : doomed) {
+        if (!is_descendant(path, dir)) continue;  // the root's own record
+        AZB_RETURN_IF_ERROR(txn.del(dbis.entries, keys::entry_key(path)).status());
+        AZB_RETURN_IF_ERROR(delete_listing_rows(txn, dbis, record.file_id));
+        AZB_RETURN_IF_ERROR(field_rows::on_remove(txn, dbis, path, record));
+        removed_ids->push_back(record.file_id);
     }
     return Status::ok();
 }
 
 }  // namespace
+
+Result<std::vector<std::pair<std::string, EntryRecord>>> entries_with_prefix(const lmdb::Txn& txn,
+                                                                             const CacheDbis& dbis,
+                                                                             const std::string& prefix) {
+    std::vector<std::pair<std::string, EntryRecord>> out;
+    for (char tag : {'p', 'h'}) {
+        std::string start = tag + prefix;
+        // A hashed key holds only the first bytes of its path: its stored path is checked below.
+        if (tag == 'h' && start.size() > 1 + keys::kHashedPrefixBytes) start.resize(1 + keys::kHashedPrefixBytes);
+        AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, dbis.entries));
+        AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(start));
+        for (; item && item.key.substr(0, start.size()) == start; ) {
+            AZB_ASSIGN_OR_RETURN(keys::DecodedEntry decoded, keys::decode_entry_value(item.value));
+            std::string path = decoded.stored_path ? *decoded.stored_path : std::string(item.key.substr(1));
+            if (path.compare(0, prefix.size(), prefix) == 0) out.emplace_back(std::move(path), std::move(decoded.record));
+            AZB_ASSIGN_OR_RETURN(item, cursor.next());
+        }
+    }
+    return out;
+}
 
 Result<std::optional<EntryRecord>> read_entry(const lmdb::Txn& txn, const CacheDbis& dbis,
                                               const std::string& path) {

@@ -26,6 +26,12 @@ Result<std::optional<EntryRecord>> read_entry(const lmdb::Txn& txn, const CacheD
 Status write_entry(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std::string& path,
                    const EntryRecord& record);
 
+// Every record whose path starts with the bytes of `prefix` ("" for all), with its path, in key
+// order per key form (short paths, then hashed ones).
+Result<std::vector<std::pair<std::string, EntryRecord>>> entries_with_prefix(const lmdb::Txn& txn,
+                                                                             const CacheDbis& dbis,
+                                                                             const std::string& prefix);
+
 // Returns a fresh file id and advances meta next_file_id.
 Result<uint64_t> allocate_file_id(lmdb::WriteTxn& txn, const CacheDbis& dbis);
 // Makes sure next_file_id is above `used_id` (an id supplied by the caller).

@@ -148,3 +148,14 @@ Status Cursor::del() {
 }
 
 }  // namespace azblobfs::lmdb
+
+namespace azblobfs::lmdb {
+
+Result<uint64_t> Cursor::count_values() const {
+    size_t n = 0;
+    int rc = mdb_cursor_count(cursor_, &n);
+    if (rc != 0) return error(rc, "mdb_cursor_count");
+    return static_cast<uint64_t>(n);
+}
+
+}  // namespace azblobfs::lmdb

@@ -149,6 +149,8 @@ public:
     // A key with a single value gives an empty page (LMDB keeps that value inline).
     Result<Item> values_here() { return step(nullptr, MDB_GET_MULTIPLE); }
     Result<Item> more_values() { return step(nullptr, MDB_NEXT_MULTIPLE); }
+    // MDB_DUPSORT: the number of values of the key under the cursor (LMDB keeps it; no walk).
+    Result<uint64_t> count_values() const;
     // Deletes the record under the cursor (write transactions only). next() then yields the
     // record that followed it.
     Status del();

@@ -67,6 +67,32 @@ public:
         return id;
     }
 
+    Result<std::vector<std::pair<std::string, std::string>>> files_with_prefix(const std::string& prefix) override {
+        AZB_RETURN_IF_ERROR(usable());
+        AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
+        AZB_ASSIGN_OR_RETURN(auto all, index_rows::entries_with_prefix(txn, env_->dbis(), prefix));
+        std::vector<std::pair<std::string, std::string>> out;
+        for (auto& [path, record] : all) {
+            if (record.type == EntryType::kFile) out.emplace_back(std::move(path), std::move(record.etag));
+        }
+        return out;
+    }
+
+    Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag) override {
+        AZB_RETURN_IF_ERROR(usable());
+        const CacheDbis& dbis = env_->dbis();
+        AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_write());
+        AZB_ASSIGN_OR_RETURN(auto journaled, journal_kind(txn, path));
+        if (journaled) return false;
+        AZB_ASSIGN_OR_RETURN(auto record, index_rows::read_entry(txn, dbis, path));
+        if (!record || record->type != EntryType::kFile || record->etag != etag) return false;
+        std::vector<uint64_t> removed;
+        AZB_RETURN_IF_ERROR(index_rows::remove_entry_tree(txn, dbis, path, &removed).status());
+        AZB_RETURN_IF_ERROR(index_rows::remove_child_row(txn, dbis, path));
+        AZB_RETURN_IF_ERROR(txn.commit());
+        return true;
+    }
+
     Result<std::optional<DirListing>> listing(const std::string& dir) override {
         AZB_RETURN_IF_ERROR(usable());
         const CacheDbis& dbis = env_->dbis();

@@ -55,6 +55,14 @@ public:
     // Returns the removed file_id (0 when there was none).
     virtual Result<uint64_t> remove(const std::string& path) = 0;
 
+    // The files (path and ETag) whose path starts with the bytes of `prefix`.
+    virtual Result<std::vector<std::pair<std::string, std::string>>> files_with_prefix(
+        const std::string& prefix) = 0;
+    // Removes the file record of `path` when it still has ETag `etag` and the journal holds no
+    // record for it: what a crawl that no longer finds the blob may drop. A newer version (the
+    // mount revalidated or committed it meanwhile) or a local change keeps it. True if removed.
+    virtual Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag) = 0;
+
     virtual Result<std::optional<DirListing>> listing(const std::string& dir) = 0;
     // Whether the journal holds a record for `path`: its entry is then the journal's, and
     // replace_listing leaves it as it is.

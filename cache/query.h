@@ -75,13 +75,23 @@ class FieldSource {
 public:
     virtual ~FieldSource() = default;
     // Ids of the rows of `field_key` whose encoded value v has lo <= v < hi in memcmp order
-    // (hi == "": to the end of the field's rows).
+    // (hi == "": to the end of the field's rows). With `within` (sorted, unique), only ids that
+    // are also in `within`: an implementation may then skip the rows it cannot match instead of
+    // reading them.
     virtual Result<std::vector<uint64_t>> scan(const std::string& field_key, const std::string& lo,
-                                               const std::string& hi) = 0;
+                                               const std::string& hi,
+                                               const std::vector<uint64_t>* within = nullptr) = 0;
+    // How many ids scan(field_key, lo, hi) would return, counting at most `max_keys` distinct
+    // values; nullopt when the range holds more values than that (the caller treats it as large).
+    virtual Result<std::optional<uint64_t>> estimate(const std::string& field_key, const std::string& lo,
+                                                     const std::string& hi, size_t max_keys) = 0;
     // Every id that has a row in the index (for `not`).
     virtual Result<std::vector<uint64_t>> all_ids() = 0;
 };
 
+// evaluate() plans each `and`: it estimates its leaves, evaluates the smallest first and scans
+// the others only within the ids still possible, so a selective term keeps an unselective one
+// (classification = hot) from being read in full.
 Result<std::vector<uint64_t>> evaluate(const Query& query, FieldSource& source);
 
 }  // namespace azblobfs::index

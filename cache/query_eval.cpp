@@ -1,6 +1,8 @@
-// evaluate() of cache/query.h: each leaf is one range of one field's rows.
+// evaluate() of cache/query.h: each leaf is a union of ranges of one field's rows; an `and`
+// evaluates its cheapest child first and the others only within what that left possible.
 #include <algorithm>
 #include <iterator>
+#include <limits>
 
 #include "cache/query.h"
 
@@ -9,15 +11,13 @@ namespace {
 
 using Ids = std::vector<uint64_t>;
 
+// Distinct values an estimate may count before it calls a leaf large.
+constexpr size_t kEstimateKeys = 64;
+constexpr uint64_t kLarge = std::numeric_limits<uint64_t>::max();
+
 Ids unite(const Ids& a, const Ids& b) {
     Ids out;
     std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-    return out;
-}
-
-Ids intersect(const Ids& a, const Ids& b) {
-    Ids out;
-    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
     return out;
 }
 
@@ -27,60 +27,117 @@ Ids subtract(const Ids& a, const Ids& b) {
     return out;
 }
 
-Result<Ids> equal(FieldSource& source, const std::string& field, const Value& v) {
+struct Range {
+    std::string lo, hi;  // encoded values, lo <= v < hi ("" hi: to the field's end)
+};
+
+Result<Range> equal_range(const Value& v) {
     AZB_ASSIGN_OR_RETURN(std::string enc, encode_value(v));
-    return source.scan(field, enc, prefix_successor(enc));
+    std::string hi = prefix_successor(enc);
+    return Range{std::move(enc), std::move(hi)};
 }
 
-Result<Ids> leaf(const Leaf& l, FieldSource& source) {
+// The ranges whose union is the leaf. kNe is not a union of ranges; the caller handles it.
+Result<std::vector<Range>> ranges_of(const Leaf& l) {
     using K = Leaf::Kind;
-    if (l.kind == K::kExists) return source.scan(l.field, "", "");
+    std::vector<Range> out;
+    if (l.kind == K::kExists) {
+        out.push_back(Range{});
+        return out;
+    }
     if (l.kind == K::kIn) {
-        Ids out;
         for (const Value& v : l.values) {
-            AZB_ASSIGN_OR_RETURN(Ids some, equal(source, l.field, v));
-            out = unite(out, some);
+            AZB_ASSIGN_OR_RETURN(Range r, equal_range(v));
+            out.push_back(std::move(r));
         }
         return out;
     }
     const Value& v = l.values.front();
-    if (l.kind == K::kEq) return equal(source, l.field, v);
-    if (l.kind == K::kNe) {
-        AZB_ASSIGN_OR_RETURN(Ids all, source.scan(l.field, "", ""));
-        AZB_ASSIGN_OR_RETURN(Ids eq, equal(source, l.field, v));
-        return subtract(all, eq);
-    }
     if (l.kind == K::kPrefix) {
         std::string p = encode_string_prefix(v.string);
-        return source.scan(l.field, p, prefix_successor(p));
+        std::string hi = prefix_successor(p);
+        out.push_back(Range{std::move(p), std::move(hi)});
+        return out;
     }
     AZB_ASSIGN_OR_RETURN(std::string enc, encode_value(v));
     const std::string type_start(1, enc[0]);
     const std::string type_end(1, static_cast<char>(enc[0] + 1));
     switch (l.kind) {
-        case K::kLt: return source.scan(l.field, type_start, enc);
-        case K::kLe: return source.scan(l.field, type_start, prefix_successor(enc));
-        case K::kGt: return source.scan(l.field, prefix_successor(enc), type_end);
-        case K::kGe: return source.scan(l.field, enc, type_end);
+        case K::kEq: out.push_back(Range{enc, prefix_successor(enc)}); break;
+        case K::kLt: out.push_back(Range{type_start, enc}); break;
+        case K::kLe: out.push_back(Range{type_start, prefix_successor(enc)}); break;
+        case K::kGt: out.push_back(Range{prefix_successor(enc), type_end}); break;
+        case K::kGe: out.push_back(Range{enc, type_end}); break;
         default: return Status(Code::kInternal, "query: unknown comparison");
     }
+    return out;
 }
 
-Result<Ids> node(const Node& n, FieldSource& source) {
+Result<Ids> leaf(const Leaf& l, FieldSource& source, const Ids* within) {
+    if (l.kind == Leaf::Kind::kNe) {
+        AZB_ASSIGN_OR_RETURN(Ids all, source.scan(l.field, "", "", within));
+        AZB_ASSIGN_OR_RETURN(Range eq, equal_range(l.values.front()));
+        AZB_ASSIGN_OR_RETURN(Ids same, source.scan(l.field, eq.lo, eq.hi, &all));
+        return subtract(all, same);
+    }
+    AZB_ASSIGN_OR_RETURN(auto ranges, ranges_of(l));
+    Ids out;
+    for (const Range& r : ranges) {
+        AZB_ASSIGN_OR_RETURN(Ids some, source.scan(l.field, r.lo, r.hi, within));
+        out = out.empty() ? std::move(some) : unite(out, some);
+    }
+    return out;
+}
+
+// The number of ids a child may yield, kLarge when unknown or too costly to count.
+Result<uint64_t> estimate(const Node& n, FieldSource& source) {
+    if (n.op != Node::Op::kLeaf || n.leaf.kind == Leaf::Kind::kNe) return kLarge;
+    AZB_ASSIGN_OR_RETURN(auto ranges, ranges_of(n.leaf));
+    uint64_t total = 0;
+    for (const Range& r : ranges) {
+        AZB_ASSIGN_OR_RETURN(auto some, source.estimate(n.leaf.field, r.lo, r.hi, kEstimateKeys));
+        if (!some) return kLarge;
+        total += *some;
+    }
+    return total;
+}
+
+Result<Ids> node(const Node& n, FieldSource& source, const Ids* within);
+
+Result<Ids> conjunction(const Node& n, FieldSource& source, const Ids* within) {
+    std::vector<std::pair<uint64_t, const Node*>> plan;
+    for (const Node& child : n.children) {
+        AZB_ASSIGN_OR_RETURN(uint64_t cost, estimate(child, source));
+        plan.emplace_back(cost, &child);
+    }
+    std::stable_sort(plan.begin(), plan.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    AZB_ASSIGN_OR_RETURN(Ids acc, node(*plan.front().second, source, within));
+    for (size_t i = 1; i < plan.size() && !acc.empty(); ++i) {
+        AZB_ASSIGN_OR_RETURN(acc, node(*plan[i].second, source, &acc));
+    }
+    return acc;
+}
+
+// The ids of `n`, restricted to `within` when it is given.
+Result<Ids> node(const Node& n, FieldSource& source, const Ids* within) {
     switch (n.op) {
-        case Node::Op::kLeaf: return leaf(n.leaf, source);
+        case Node::Op::kLeaf: return leaf(n.leaf, source, within);
         case Node::Op::kNot: {
-            AZB_ASSIGN_OR_RETURN(Ids all, source.all_ids());
-            AZB_ASSIGN_OR_RETURN(Ids inner, node(n.children.front(), source));
-            return subtract(all, inner);
+            Ids all;
+            if (!within) {
+                AZB_ASSIGN_OR_RETURN(all, source.all_ids());
+                within = &all;
+            }
+            AZB_ASSIGN_OR_RETURN(Ids inner, node(n.children.front(), source, within));
+            return subtract(*within, inner);
         }
-        case Node::Op::kAnd:
+        case Node::Op::kAnd: return conjunction(n, source, within);
         case Node::Op::kOr: {
-            AZB_ASSIGN_OR_RETURN(Ids acc, node(n.children.front(), source));
-            for (size_t i = 1; i < n.children.size(); ++i) {
-                if (n.op == Node::Op::kAnd && acc.empty()) break;  // nothing can match any more
-                AZB_ASSIGN_OR_RETURN(Ids more, node(n.children[i], source));
-                acc = n.op == Node::Op::kAnd ? intersect(acc, more) : unite(acc, more);
+            Ids acc;
+            for (const Node& child : n.children) {
+                AZB_ASSIGN_OR_RETURN(Ids more, node(child, source, within));
+                acc = acc.empty() ? std::move(more) : unite(acc, more);
             }
             return acc;
         }
@@ -91,7 +148,7 @@ Result<Ids> node(const Node& n, FieldSource& source) {
 }  // namespace
 
 Result<std::vector<uint64_t>> evaluate(const Query& query, FieldSource& source) {
-    return node(query.root, source);
+    return node(query.root, source, nullptr);
 }
 
 }  // namespace azblobfs::index

@@ -14,14 +14,39 @@
 namespace azblobfs {
 namespace {
 
-// Appends the 8-byte big-endian ids of a page of MDB_DUPFIXED values.
-Status append_ids(std::string_view page, std::vector<uint64_t>* ids) {
+uint64_t id_at(std::string_view page, size_t i) {
+    uint64_t v = 0;
+    std::memcpy(&v, page.data() + i * 8, 8);
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+    return v;
+}
+
+// Appends the 8-byte big-endian ids of a page of MDB_DUPFIXED values; with `within`, only
+// those also in `within` (each found by binary search in the page, so a page no id of `within`
+// falls into costs two reads).
+Status append_ids(std::string_view page, const std::vector<uint64_t>* within, std::vector<uint64_t>* ids) {
     if (page.size() % 8 != 0) return Status(Code::kIoError, "cache index: corrupt fields values");
-    const size_t first = ids->size();
-    ids->resize(first + page.size() / 8);
-    std::memcpy(ids->data() + first, page.data(), page.size());
-    if constexpr (std::endian::native == std::endian::little) {
-        for (size_t i = first; i < ids->size(); ++i) (*ids)[i] = __builtin_bswap64((*ids)[i]);
+    const size_t n = page.size() / 8;
+    if (within == nullptr) {
+        const size_t first = ids->size();
+        ids->resize(first + n);
+        std::memcpy(ids->data() + first, page.data(), page.size());
+        if constexpr (std::endian::native == std::endian::little) {
+            for (size_t i = first; i < ids->size(); ++i) (*ids)[i] = __builtin_bswap64((*ids)[i]);
+        }
+        return Status::ok();
+    }
+    if (n == 0) return Status::ok();
+    auto from = std::lower_bound(within->begin(), within->end(), id_at(page, 0));
+    auto to = std::upper_bound(from, within->end(), id_at(page, n - 1));
+    size_t lo = 0;
+    for (auto it = from; it != to; ++it) {
+        size_t hi = n;  // binary search for *it in [lo, n)
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (id_at(page, mid) < *it) lo = mid + 1; else hi = mid;
+        }
+        if (lo < n && id_at(page, lo) == *it) ids->push_back(*it);
     }
     return Status::ok();
 }
@@ -34,36 +59,40 @@ public:
     // One walk over the field's keys in [lo, hi); each key's file ids are read a page at a time
     // (MDB_GET_MULTIPLE), so a value shared by many files costs a copy, not a step per file.
     Result<std::vector<uint64_t>> scan(const std::string& field_key, const std::string& lo,
-                                       const std::string& hi) override {
+                                       const std::string& hi, const std::vector<uint64_t>* within) override {
         std::vector<uint64_t> ids;
-        AZB_ASSIGN_OR_RETURN(auto field, field_rows::find_field(txn_, dbis_, field_key));
-        if (!field) return ids;
-        const std::string prefix = keys::encode_u32_be(*field);
-        const std::string end = hi.empty() ? std::string() : prefix + hi;
-        const std::string start = prefix + lo;
-        AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn_, dbis_.fields));
-        // No stored key is longer than LMDB's limit: seek to the limit, skip what sorts below.
-        AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(std::string_view(start).substr(0, keys::kMaxKeyBytes)));
-        while (item && item.key < start) {
-            AZB_ASSIGN_OR_RETURN(item, cursor.next_key());
-        }
+        if (within && within->empty()) return ids;
         size_t keys_seen = 0;
-        while (item && item.key.substr(0, prefix.size()) == prefix && (end.empty() || item.key < end)) {
+        AZB_RETURN_IF_ERROR(walk(field_key, lo, hi, [&](lmdb::Cursor& cursor, const lmdb::Cursor::Item& item) -> Result<bool> {
             ++keys_seen;
             AZB_ASSIGN_OR_RETURN(auto page, cursor.values_here());
             // A key with one file keeps it inline: LMDB then gives no page, the item holds it.
             if (page && page.value.empty()) page.value = item.value;
             while (page) {
-                AZB_RETURN_IF_ERROR(append_ids(page.value, &ids));
+                AZB_RETURN_IF_ERROR(append_ids(page.value, within, &ids));
                 AZB_ASSIGN_OR_RETURN(page, cursor.more_values());
             }
-            AZB_ASSIGN_OR_RETURN(item, cursor.next_key());
-        }
+            return true;
+        }));
         if (keys_seen > 1) {  // each key's ids are sorted; several keys interleave
             std::sort(ids.begin(), ids.end());
             ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
         }
         return ids;
+    }
+
+    Result<std::optional<uint64_t>> estimate(const std::string& field_key, const std::string& lo,
+                                             const std::string& hi, size_t max_keys) override {
+        uint64_t total = 0;
+        size_t keys_seen = 0;
+        AZB_RETURN_IF_ERROR(walk(field_key, lo, hi, [&](lmdb::Cursor& cursor, const lmdb::Cursor::Item&) -> Result<bool> {
+            if (++keys_seen > max_keys) return false;
+            AZB_ASSIGN_OR_RETURN(uint64_t n, cursor.count_values());
+            total += n;
+            return true;
+        }));
+        if (keys_seen > max_keys) return std::optional<uint64_t>();
+        return std::optional<uint64_t>(total);
     }
 
     Result<std::vector<uint64_t>> all_ids() override {
@@ -80,6 +109,29 @@ public:
     }
 
 private:
+    // Calls visit(cursor, item) on the first item of each key of `field_key` in [lo, hi), in key
+    // order, until it returns false.
+    template <typename Visit>
+    Status walk(const std::string& field_key, const std::string& lo, const std::string& hi, Visit visit) {
+        AZB_ASSIGN_OR_RETURN(auto field, field_rows::find_field(txn_, dbis_, field_key));
+        if (!field) return Status::ok();
+        const std::string prefix = keys::encode_u32_be(*field);
+        const std::string end = hi.empty() ? std::string() : prefix + hi;
+        const std::string start = prefix + lo;
+        AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn_, dbis_.fields));
+        // No stored key is longer than LMDB's limit: seek to the limit, skip what sorts below.
+        AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(std::string_view(start).substr(0, keys::kMaxKeyBytes)));
+        while (item && item.key < start) {
+            AZB_ASSIGN_OR_RETURN(item, cursor.next_key());
+        }
+        while (item && item.key.substr(0, prefix.size()) == prefix && (end.empty() || item.key < end)) {
+            AZB_ASSIGN_OR_RETURN(bool more, visit(cursor, item));
+            if (!more) break;
+            AZB_ASSIGN_OR_RETURN(item, cursor.next_key());
+        }
+        return Status::ok();
+    }
+
     const lmdb::Txn& txn_;
     const CacheDbis& dbis_;
 };
@@ -106,7 +158,7 @@ public:
         AZB_ASSIGN_OR_RETURN(std::string enc, index::encode_value(value));
         AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
         TxnFieldSource source(txn, env_->dbis());
-        AZB_ASSIGN_OR_RETURN(auto ids, source.scan(field_key, enc, index::prefix_successor(enc)));
+        AZB_ASSIGN_OR_RETURN(auto ids, source.scan(field_key, enc, index::prefix_successor(enc), nullptr));
         return matches(txn, ids);
     }
 

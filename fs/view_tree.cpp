@@ -33,19 +33,22 @@ index::Value value_of_name(const std::string& name) {
 
 bool valid_field(const std::string& name) { return index::valid_field_name(name); }
 
-// Makes the names unique in order: a repeated name gets "~<file id>" appended.
-void make_unique_names(std::vector<std::string>* names, const std::vector<uint64_t>& ids) {
-    std::set<std::string> used;
-    for (size_t i = 0; i < names->size(); ++i) {
-        std::string& name = (*names)[i];
-        if (!used.insert(name).second) {
-            name += "~" + std::to_string(ids[i]);
-            used.insert(name);
-        }
-    }
-}
-
 }  // namespace
+
+std::vector<std::string> unique_view_names(std::vector<std::string> names, const std::vector<uint64_t>& ids) {
+    // Every name as given is reserved first, so a file really named "x~5" keeps that name and
+    // a second "x" of file 5 moves on to "x~5~5": no two entries ever share a name.
+    std::set<std::string> used(names.begin(), names.end());
+    std::set<std::string> seen;
+    for (size_t i = 0; i < names.size(); ++i) {
+        std::string& name = names[i];
+        if (seen.insert(name).second) continue;
+        const std::string suffix = "~" + std::to_string(ids[i]);
+        do name += suffix; while (!used.insert(name).second);
+        seen.insert(name);
+    }
+    return names;
+}
 
 bool ViewTree::is_view_path(std::string_view path) {
     return path == kRoot || (path.size() > kRoot.size() && path.substr(0, kRoot.size()) == kRoot &&
@@ -56,7 +59,7 @@ std::vector<ViewTree::Named> ViewTree::named(const std::vector<QueryMatch>& matc
                                               std::vector<std::string> names) {
     std::vector<uint64_t> ids;
     for (const auto& m : matches) ids.push_back(m.file_id);
-    make_unique_names(&names, ids);
+    names = unique_view_names(std::move(names), ids);
     std::vector<Named> out;
     for (size_t i = 0; i < matches.size(); ++i) out.push_back(Named{names[i], matches[i].path});
     return out;

@@ -21,6 +21,7 @@
 //  - Every answer is read from the index (no store request), so views work offline.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,10 @@
 #include "common/status.h"
 
 namespace azblobfs {
+
+// names[i] (the name of the file with id ids[i]) made unique in order: a repeated name gets
+// "~<id>" appended, again until no other name, given or made, is the same.
+std::vector<std::string> unique_view_names(std::vector<std::string> names, const std::vector<uint64_t>& ids);
 
 class ViewTree {
 public:

@@ -4,12 +4,14 @@
 // metadata index; storing an entry queues its sidecar when the index does not hold that
 // version's fields (cache/field_rows.h). Phase 2 drains that queue with parallel GETs
 // (SidecarRefresher). Both phases only add what is missing, so a run cut short by Ctrl-C or a
-// crash resumes when run again.
+// crash resumes when run again. A container (or prefix) listed to its end also loses the files
+// the index held there that Azure no longer has.
 #include <signal.h>
 #include <unistd.h>
 
 #include <pthread.h>
 #include <chrono>
+#include <unordered_set>
 
 #include "azure/azure_blob_store.h"
 #include "azure/curl_transport.h"
@@ -56,6 +58,7 @@ struct Crawl {
     std::optional<std::string> mount_container;  // the cache's container mode
     uint64_t listed = 0;
     uint64_t unfit = 0;
+    uint64_t dropped = 0;  // files of the index no longer in Azure
 };
 
 bool fit_name(const std::string& blob) {
@@ -86,8 +89,23 @@ Status index_blob(Crawl& c, const std::string& path, const EntryRecord& record) 
     return Status::ok();
 }
 
+// After a complete listing of `path_prefix`: drops the files the index holds there that the
+// listing did not show (deleted in Azure while no mount saw it), unless the mount changed them
+// meanwhile or they wait for an upload (remove_if_unchanged).
+Status drop_unlisted(Crawl& c, const std::string& path_prefix, const std::unordered_set<std::string>& seen) {
+    AZB_ASSIGN_OR_RETURN(auto held, c.entries->files_with_prefix(path_prefix));
+    for (const auto& [path, etag] : held) {
+        if (seen.count(path) != 0) continue;
+        AZB_ASSIGN_OR_RETURN(bool removed, c.entries->remove_if_unchanged(path, etag));
+        if (removed) ++c.dropped;
+    }
+    return Status::ok();
+}
+
 Status list_container(Crawl& c, const std::string& container, const std::string& prefix,
                       ProgressLine& progress) {
+    const std::string path_prefix = (c.mount_container ? "" : container + "/") + prefix;
+    std::unordered_set<std::string> seen;
     ListOptions options;
     options.prefix = prefix;
     options.include_metadata = true;
@@ -98,6 +116,8 @@ Status list_container(Crawl& c, const std::string& container, const std::string&
         AZB_ASSIGN_OR_RETURN(ListPage page, c.store->list_blobs(container, options));
         for (size_t i = 0; i < page.blobs.size(); ++i) {
             const BlobProperties& props = page.blobs[i];
+            const std::string path = c.mount_container ? props.name : container + "/" + props.name;
+            seen.insert(path);
             EntryRecord record = record_from_blob(props, now_ns);
             if (record.type != EntryType::kFile) continue;
             // A blob "a" next to blobs "a/...": the mount shows the directory (dir_loader.cpp).
@@ -106,13 +126,13 @@ Status list_container(Crawl& c, const std::string& container, const std::string&
                 ++c.unfit;
                 continue;
             }
-            AZB_RETURN_IF_ERROR(index_blob(c, c.mount_container ? props.name : container + "/" + props.name, record));
+            AZB_RETURN_IF_ERROR(index_blob(c, path, record));
             ++c.listed;
         }
         progress.update(c.listed, 0);
         options.marker = page.next_marker;
     } while (!options.marker.empty());
-    return Status::ok();
+    return drop_unlisted(c, path_prefix, seen);
 }
 
 Result<std::vector<std::string>> containers_to_crawl(const RebuildFlags& flags, BlobStore& store,
@@ -216,7 +236,8 @@ int cmd_index_rebuild(const RebuildFlags& flags, const AccountConfig& account, C
     }
     io.out << "indexed " << crawl.listed << " blobs, read " << read << " sidecars ("
            << (stats ? stats->sidecars_indexed : 0) << " indexed, " << (skipped ? skipped->size() : 0)
-           << " skipped); " << crawl.unfit << " blob name(s) not shown by the mount were left out\n";
+           << " skipped); " << crawl.unfit << " blob name(s) not shown by the mount were left out; "
+           << crawl.dropped << " file(s) no longer in Azure were dropped from the index\n";
     return 0;
 }
 

@@ -39,6 +39,12 @@ protected:
         return rec.is_ok() ? *rec : std::nullopt;
     }
 
+    bool removed(const std::string& path, const std::string& etag) {
+        auto r = index_->remove_if_unchanged(path, etag);
+        EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+        return r.is_ok() && *r;
+    }
+
     TempDir dir_{"azb-index"};
     std::shared_ptr<CacheEnv> env_;
     std::unique_ptr<MetadataIndex> index_;
@@ -123,6 +129,30 @@ TEST_F(MetadataIndexTest, LongPathsRoundTripAndDoNotCollide) {
     EXPECT_EQ(get(p3000), std::nullopt);
     EXPECT_EQ(get(p4096)->etag, "e4096");
     EXPECT_EQ(get(sibling)->etag, "esib");
+}
+
+TEST_F(MetadataIndexTest, FilesWithPrefixFindsShortAndHashedPathsAndRemoveIfUnchangedChecksTheETag) {
+    const std::string deep = long_path("c/m", 3000, 'a');  // a hashed key
+    put("c/m/a.json", file_record(1, "ea"));
+    put("c/m/b.json", file_record(1, "eb"));
+    put(deep, file_record(1, "ed"));
+    put("c/n/x.json", file_record(1, "ex"));
+    put("c/mm.json", file_record(1, "emm"));
+    EntryRecord dir;
+    dir.type = EntryType::kDirectory;
+    put("c/m/sub", dir);
+    auto found = index_->files_with_prefix("c/m/");
+    ASSERT_TRUE(found.is_ok());
+    std::set<std::pair<std::string, std::string>> got(found->begin(), found->end());
+    EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"c/m/a.json", "ea"}, {"c/m/b.json", "eb"}, {deep, "ed"}}))
+        << "files only, hashed keys by their stored path, nothing outside the prefix";
+    EXPECT_EQ(removed("c/m/a.json", "other"), false) << "a newer version stays";
+    EXPECT_EQ(removed("c/m/sub", ""), false) << "directories stay";
+    EXPECT_EQ(removed("c/m/a.json", "ea"), true);
+    EXPECT_EQ(removed(deep, "ed"), true);
+    EXPECT_EQ(get("c/m/a.json"), std::nullopt);
+    EXPECT_EQ(get(deep), std::nullopt);
+    EXPECT_EQ(get("c/m/b.json")->etag, "eb");
 }
 
 TEST_F(MetadataIndexTest, RemoveTakesTheDirectoryListingDescendantsAndParentRow) {

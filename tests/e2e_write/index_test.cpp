@@ -179,6 +179,42 @@ TEST_F(IndexTest, SigkillDuringSidecarWritesThenRemountAgreesWithAFreshRebuild) 
     EXPECT_GT(json_objects, 0u);
 }
 
+// A blob deleted in Azure while nothing was mounted leaves the index at the next rebuild; a
+// file the mount still has to upload stays.
+TEST_F(IndexTest, ARebuildDropsFilesDeletedInAzureAndKeepsLocalOnes) {
+    const std::string container = container_for("index-gone");
+    E2E_ASSERT_OK(client().create_container(container));
+    PutOptions json;
+    json.content_type = "application/json";
+    for (const char* name : {"metadata/a.json", "metadata/b.json", "metadata/c.json"}) {
+        E2E_ASSERT_OK(client().put_blob(container, name, R"({"n": 1})", json));
+    }
+    const auto cache = new_cache_dir();
+    {
+        auto mount = Mount::start(indexed(container, cache, {"--upload-delay", "3600"}));
+        E2E_ASSERT_OK(mount);
+        ASSERT_EQ(write_file((*mount)->path() / "metadata/local.json", R"({"n": 1})",
+                             O_WRONLY | O_CREAT | O_TRUNC, false), 0);
+        E2E_ASSERT_OK(signal_mount(**mount, SIGKILL));  // local.json stays in the journal only
+    }
+    const std::string endpoint = shared_azurite().blob_endpoint();
+    auto first = azb({"--blob-endpoint", endpoint, "index", "rebuild", "--cache-dir", cache.string()});
+    ASSERT_EQ(first.exit_code, 0) << first.describe();
+    EXPECT_EQ(azb({"query", "--cache-dir", cache.string(), "n = 1"}).out,
+              "metadata/a.json\nmetadata/b.json\nmetadata/c.json\nmetadata/local.json\n");
+    E2E_ASSERT_OK(client().delete_blob(container, "metadata/b.json"));
+    auto second = azb({"--blob-endpoint", endpoint, "index", "rebuild", "--cache-dir", cache.string()});
+    ASSERT_EQ(second.exit_code, 0) << second.describe();
+    EXPECT_NE(second.out.find("1 file(s) no longer in Azure were dropped"), std::string::npos) << second.out;
+    EXPECT_EQ(azb({"query", "--cache-dir", cache.string(), "n = 1"}).out,
+              "metadata/a.json\nmetadata/c.json\nmetadata/local.json\n");
+    auto mount = Mount::start(indexed(container, cache));  // replays local.json's upload
+    E2E_ASSERT_OK(mount);
+    E2E_ASSERT_OK((*mount)->unmount());
+    EXPECT_EQ(blob_names(container, "metadata/"),
+              (std::set<std::string>{"metadata/a.json", "metadata/c.json", "metadata/local.json"}));
+}
+
 TEST_F(IndexTest, AMalformedQueryExitsTwoAndPointsAtTheColumn) {
     const std::string container = container_for("index-bad");
     E2E_ASSERT_OK(client().create_container(container));

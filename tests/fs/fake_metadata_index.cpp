@@ -43,6 +43,24 @@ Result<uint64_t> FakeMetadataIndex::remove(const std::string& path) {
     return id;
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> FakeMetadataIndex::files_with_prefix(
+    const std::string& prefix) {
+    std::lock_guard lock(mu_);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [path, rec] : entries_) {
+        if (rec.type == EntryType::kFile && path.compare(0, prefix.size(), prefix) == 0) out.emplace_back(path, rec.etag);
+    }
+    return out;
+}
+
+Result<bool> FakeMetadataIndex::remove_if_unchanged(const std::string& path, const std::string& etag) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(path);
+    if (it == entries_.end() || it->second.type != EntryType::kFile || it->second.etag != etag) return false;
+    entries_.erase(it);
+    return true;
+}
+
 Result<std::optional<DirListing>> FakeMetadataIndex::listing(const std::string& dir) {
     std::lock_guard lock(mu_);
     auto it = listings_.find(dir);

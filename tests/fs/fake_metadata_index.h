@@ -15,6 +15,8 @@ public:
     Result<std::optional<EntryRecord>> get(const std::string& path) override;
     Result<EntryRecord> put(const std::string& path, EntryRecord record) override;
     Result<uint64_t> remove(const std::string& path) override;
+    Result<std::vector<std::pair<std::string, std::string>>> files_with_prefix(const std::string& prefix) override;
+    Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag) override;
     Result<std::optional<DirListing>> listing(const std::string& dir) override;
     Result<std::vector<uint64_t>> replace_listing(
         const std::string& dir, const std::vector<std::pair<std::string, EntryRecord>>& children,
