@@ -138,7 +138,7 @@ void ReadPath::after_read(ReadAheadState& state, const FileVersion& v, uint64_t 
         // With asynchronous reads the kernel sends a stream's requests slightly out of order.
         // A read starting up to kSequentialSlack behind where the stream got to belongs to the
         // stream but schedules nothing; one starting at or up to kSequentialSlack past it is
-        // sequential; anything else is random and resets the window.
+        // sequential; anything else is random and restarts the stream.
         bool behind = state.has_previous && offset < state.previous_end &&
                       offset + kSequentialSlack >= state.previous_end;
         if (behind) {
@@ -149,22 +149,28 @@ void ReadPath::after_read(ReadAheadState& state, const FileVersion& v, uint64_t 
                           offset <= state.previous_end + kSequentialSlack;
         state.previous_end = end;
         state.has_previous = true;
+        const uint64_t end_block = (end - 1) / B;
         if (!sequential || readahead_max_ == 0) {
+            // The read fetched what it covers, nothing more: a reader that stops here (a
+            // header read) costs exactly that.
             state.window = 0;
-            state.next_block = 0;
+            state.next_block = end_block + 1;
+            state.trigger_block = state.next_block;
             return;
         }
+        // Still inside what was fetched or scheduled before the trigger: nothing to add.
+        if (end_block < state.trigger_block) return;
         state.window = state.window == 0 ? std::min(kInitialWindow, readahead_max_)
                                          : std::min(state.window * 2, readahead_max_);
         uint64_t ahead_end = std::min(v.size, end + state.window);
-        if (ahead_end <= end) return;
-        first = std::max(end / B, state.next_block);
+        first = std::max(end_block + 1, state.next_block);
+        if (ahead_end <= end || first * B >= ahead_end) {
+            state.trigger_block = std::max(state.next_block, end_block + 1);
+            return;
+        }
         last = (ahead_end - 1) / B;
-        if (first > last) return;
-        // Top up only when less than half a window is scheduled ahead of the reader, so that
-        // read-ahead GETs are full-sized instead of one block per kernel read.
-        uint64_t scheduled_ahead = first * B > end ? first * B - end : 0;
-        if (scheduled_ahead * 2 >= state.window && ahead_end < v.size) return;
+        // The next window is scheduled when the reader enters this one.
+        state.trigger_block = first;
         state.next_block = last + 1;
     }
     std::vector<uint64_t> wanted;

@@ -7,15 +7,19 @@
 //    version's ETag), split into blocks, put into the cache and used for the reply. A block
 //    another reader or the read-ahead is already fetching is waited for, not fetched again.
 //  - The first read of a file fetches only the blocks it covers: a 64 KiB read at offset 0 of a
-//    large blob is one GET of 262,128 bytes. Read-ahead starts at the second sequential read.
+//    large blob is one GET of 262,128 bytes, and so is a reader that goes on reading inside that
+//    block (a header reader, or the kernel's own read-ahead after it): read-ahead starts only
+//    when a sequential read needs a block beyond what was fetched.
 //  - A read that starts at, or up to 1 MiB past, where the handle's stream got to is sequential;
 //    one that starts up to 1 MiB behind it is an out-of-order part of the stream (the kernel's
-//    asynchronous reads) and changes nothing; any other read is random. A sequential read
-//    schedules, on the fetch pool, the blocks of [read end, read end + window) that are not
-//    cached and not in flight, in GETs of up to 8 blocks (2 MiB) each. The window is 1 MiB at the first
-//    sequential read and doubles with each further one up to readahead_max_bytes; a random read
-//    resets it. Each block is scheduled at most once per sequential stream, so the read-ahead
-//    never runs more than one window ahead of the reader.
+//    asynchronous reads) and changes nothing; any other read is random and restarts the stream.
+//  - A sequential read that reaches the trigger block (at first: the block after those the
+//    stream's first read fetched) schedules, on the fetch pool, the blocks of
+//    [read end, read end + window) that are not cached, in flight or scheduled, in GETs of up to
+//    8 blocks (2 MiB) each, and moves the trigger to the first of them: the next window is
+//    scheduled when the reader enters this one. The window is 1 MiB at the first trigger and
+//    doubles at each further one up to readahead_max_bytes; a random read resets it. So the
+//    read-ahead never runs more than one window ahead of the reader.
 //  - Blocks come from one version only: cache access goes through the VersionGate with the
 //    version's ETag, and GETs carry If-Match. A changed blob surfaces as PreconditionFailed;
 //    the caller refreshes the version and restarts (filesystem_files.cpp).
@@ -54,7 +58,8 @@ struct ReadAheadState {
     bool has_previous = false;
     uint64_t previous_end = 0;   // where the previous read ended
     uint64_t window = 0;         // current read-ahead window; 0 after a random read
-    uint64_t next_block = 0;     // first block not yet scheduled in this sequential stream
+    uint64_t next_block = 0;     // first block not yet fetched or scheduled in this stream
+    uint64_t trigger_block = 0;  // a sequential read reaching this block schedules read-ahead
 };
 
 class ReadPath {

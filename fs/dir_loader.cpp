@@ -8,10 +8,25 @@
 namespace azblobfs {
 
 Result<DirListing> DirLoader::load(const std::string& dir, int64_t now_ns) {
+    AZB_ASSIGN_OR_RETURN(std::optional<DirListing> listing, load_pages(dir, now_ns, false));
+    if (!listing) return Status(Code::kInternal, "listing of " + dir + " stopped after one page");
+    return std::move(*listing);
+}
+
+Result<std::optional<DirListing>> DirLoader::load_if_one_page(const std::string& dir, int64_t now_ns) {
+    return load_pages(dir, now_ns, true);
+}
+
+Result<std::optional<DirListing>> DirLoader::load_pages(const std::string& dir, int64_t now_ns, bool one_page) {
     BlobLocation loc = names_.locate(dir);
-    Result<Children> listed = loc.account_root ? list_containers(now_ns) : list_blobs(dir, loc, now_ns);
-    if (!listed.is_ok()) return listed.status();
-    Children& children = listed.value();
+    std::optional<Children> listed;
+    if (loc.account_root) {
+        AZB_ASSIGN_OR_RETURN(listed, list_containers(now_ns));
+    } else {
+        AZB_ASSIGN_OR_RETURN(listed, list_blobs(dir, loc, now_ns, one_page));
+    }
+    if (!listed) return std::optional<DirListing>();
+    Children& children = *listed;
     AZB_RETURN_IF_ERROR(carry_over(dir, &children));
 
     std::vector<std::pair<std::string, EntryRecord>> rows;
@@ -22,7 +37,7 @@ Result<DirListing> DirLoader::load(const std::string& dir, int64_t now_ns) {
     // The stored listing, not the store's: local changes not yet uploaded are part of it.
     AZB_ASSIGN_OR_RETURN(std::optional<DirListing> stored, index_.listing(dir));
     if (!stored) return Status(Code::kIoError, "listing of " + dir + " was not stored");
-    return std::move(*stored);
+    return stored;
 }
 
 Result<DirLoader::Children> DirLoader::list_containers(int64_t now_ns) {
@@ -32,13 +47,21 @@ Result<DirLoader::Children> DirLoader::list_containers(int64_t now_ns) {
     return children;
 }
 
-Result<DirLoader::Children> DirLoader::list_blobs(const std::string& dir, const BlobLocation& loc,
-                                                  int64_t now_ns) {
+Result<std::optional<DirLoader::Children>> DirLoader::list_blobs(const std::string& dir, const BlobLocation& loc,
+                                                                 int64_t now_ns, bool one_page) {
     ListOptions options;
     options.prefix = NameMapping::child_prefix(loc);
     options.delimiter = std::string(1, '/');  // (GCC 12 -Wrestrict false positive on = "/")
     options.include_metadata = true;
-    AZB_ASSIGN_OR_RETURN(ListAll all, store_.list_all(loc.container, options));
+    ListAll all;
+    if (one_page) {
+        AZB_ASSIGN_OR_RETURN(ListPage page, store_.list_blobs(loc.container, options));
+        if (!page.next_marker.empty()) return std::optional<Children>();
+        all.blobs = std::move(page.blobs);
+        all.prefixes = std::move(page.prefixes);
+    } else {
+        AZB_ASSIGN_OR_RETURN(all, store_.list_all(loc.container, options));
+    }
 
     Children children;
     for (const std::string& p : all.prefixes) {
@@ -54,7 +77,7 @@ Result<DirLoader::Children> DirLoader::list_blobs(const std::string& dir, const 
         add_blob(loc, options.prefix, blob, now_ns, &children, &self_marker);
     }
     if (self_marker) AZB_RETURN_IF_ERROR(record_self_marker(dir, *self_marker, now_ns));
-    return children;
+    return std::optional<Children>(std::move(children));
 }
 
 void DirLoader::add_blob(const BlobLocation& loc, const std::string& prefix,

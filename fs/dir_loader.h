@@ -42,12 +42,19 @@ public:
 
     // Lists `dir` (a directory path) completely and stores it with validated_at = now_ns.
     Result<DirListing> load(const std::string& dir, int64_t now_ns);
+    // The same when the store answers the listing in one List call (one page, up to 5,000
+    // names); nullopt, with nothing stored, when the directory holds more. What a lookup in a
+    // directory not listed yet costs: one request, after which its siblings cost none.
+    Result<std::optional<DirListing>> load_if_one_page(const std::string& dir, int64_t now_ns);
 
 private:
     using Children = std::map<std::string, EntryRecord>;
 
+    Result<std::optional<DirListing>> load_pages(const std::string& dir, int64_t now_ns, bool one_page);
     Result<Children> list_containers(int64_t now_ns);
-    Result<Children> list_blobs(const std::string& dir, const BlobLocation& loc, int64_t now_ns);
+    // nullopt: one_page was asked for and the listing goes on past the first page.
+    Result<std::optional<Children>> list_blobs(const std::string& dir, const BlobLocation& loc,
+                                               int64_t now_ns, bool one_page);
     void add_blob(const BlobLocation& loc, const std::string& prefix, const BlobProperties& blob,
                   int64_t now_ns, Children* children, std::optional<BlobProperties>* self_marker);
     Status carry_over(const std::string& dir, Children* children);

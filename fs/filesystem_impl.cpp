@@ -49,6 +49,7 @@ FilesystemImpl::FilesystemImpl(std::shared_ptr<BlobStore> store, std::shared_ptr
       mount_start_ns_(options_.clock_ns()),
       offline_(options_.clock_ns),
       negatives_(seconds_to_ns(options_.negative_ttl_s)),
+      large_dirs_(seconds_to_ns(options_.dir_ttl_s)),
       loader_(*store_, *index_, gate_, names_, skipped_, mount_start_ns_),
       probe_(*store_, skipped_, mount_start_ns_),
       sidecars_(cache_->sidecars()) {
@@ -196,18 +197,41 @@ Result<EntryReply> FilesystemImpl::lookup(uint64_t parent, const std::string& na
     }
     AZB_ASSIGN_OR_RETURN(std::optional<DirListing> listing, index_->listing(dir));
     if (listing && fresh(listing->validated_at_ns, options_.dir_ttl_s, t)) {
-        bool listed = false;
-        for (const DirChild& c : listing->children) listed = listed || c.name == name;
-        if (!listed) return negative_reply();
-        AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
-        if (record) return positive_reply(path, *record);
+        AZB_ASSIGN_OR_RETURN(std::optional<EntryReply> listed, reply_from_listing(*listing, path, name));
+        if (listed) return *listed;
     }
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
     if (record && fresh(record->validated_at_ns, options_.attr_ttl_s, t)) {
         return positive_reply(path, *record);
     }
     if (!record && negatives_.contains(path, t)) return negative_reply();
+    // A directory not listed (or listed too long ago): list it when one List call holds it,
+    // so that this name and every sibling are answered by that one request.
+    if (!large_dirs_.contains(dir, t)) {
+        Result<std::optional<DirListing>> loaded = loader_.load_if_one_page(dir, t);
+        if (loaded.is_ok() && *loaded) {
+            AZB_ASSIGN_OR_RETURN(std::optional<EntryReply> listed, reply_from_listing(**loaded, path, name));
+            if (listed && listed->attr.ino == 0) negatives_.remember(path, t);
+            if (listed) return *listed;
+        } else if (loaded.is_ok()) {
+            large_dirs_.remember(dir, t);
+        }
+        // A failed listing: the probe below answers, or serves the index when offline.
+    }
     return lookup_uncached(dir, path, listing, record);
+}
+
+// The reply a fresh listing of the parent gives for `name`: negative when it is not listed,
+// nullopt when the listed child has no record (the caller asks further).
+Result<std::optional<EntryReply>> FilesystemImpl::reply_from_listing(const DirListing& listing,
+                                                                     const std::string& path,
+                                                                     const std::string& name) {
+    bool listed = false;
+    for (const DirChild& c : listing.children) listed = listed || c.name == name;
+    if (!listed) return std::optional<EntryReply>(negative_reply());
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
+    if (record) return std::optional<EntryReply>(positive_reply(path, *record));
+    return std::optional<EntryReply>();
 }
 
 Result<EntryReply> FilesystemImpl::lookup_uncached(const std::string& dir, const std::string& path,

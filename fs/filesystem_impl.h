@@ -136,6 +136,8 @@ private:
     Result<EntryRecord> revalidate_blob(const std::string& path, const EntryRecord& old);
     Result<std::optional<EntryRecord>> probe_and_save(const std::string& path,
                                                       const std::optional<EntryRecord>& old);
+    Result<std::optional<EntryReply>> reply_from_listing(const DirListing& listing, const std::string& path,
+                                                         const std::string& name);
     Result<EntryReply> lookup_uncached(const std::string& dir, const std::string& path,
                                        const std::optional<DirListing>& listing,
                                        const std::optional<EntryRecord>& record);
@@ -233,6 +235,9 @@ private:
     OfflineNotice offline_;
     InodeTable inodes_;
     NegativeCache negatives_;
+    // Directories a lookup found to hold more than one List page, for dir_ttl: lookups in
+    // them probe the one name instead of listing (never persisted).
+    NegativeCache large_dirs_;
     DirLoader loader_;
     EntryProbe probe_;
     ResumedUploads resumed_;  // records left by the previous mount, not yet finished

@@ -28,7 +28,7 @@ void init(void* /*userdata*/, fuse_conn_info* conn) {
     want_if_capable(conn, FUSE_CAP_ASYNC_READ);
     want_if_capable(conn, FUSE_CAP_READDIRPLUS);
     want_if_capable(conn, FUSE_CAP_READDIRPLUS_AUTO);
-    if (conn->max_readahead < kFuseMaxReadahead) conn->max_readahead = kFuseMaxReadahead;
+    conn->max_readahead = kFuseMaxReadahead;
     conn->max_read = kFuseMaxRead;
     conn->max_write = kFuseMaxRead;
 }

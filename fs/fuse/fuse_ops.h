@@ -12,8 +12,11 @@
 //    write, fallocate, setxattr and removexattr reply EROFS; link replies EPERM; an open for
 //    writing or with O_TRUNC replies EROFS.
 //  - init asks for async reads and READDIRPLUS (auto mode) when the kernel offers them, a
-//    readahead window of at least kFuseMaxReadahead, and kFuseMaxRead as max_read, which must
-//    equal the max_read mount option (fuse_mount.cpp passes it).
+//    kernel readahead window of kFuseMaxReadahead, and kFuseMaxRead as max_read, which must
+//    equal the max_read mount option (fuse_mount.cpp passes it). The kernel's window is kept
+//    small on purpose: the read path does its own read-ahead, and a larger kernel window turns
+//    a header read (64 KiB in 8 KiB reads) into reads of up to 672 KiB, past the one block
+//    such a read should cost.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +28,7 @@ namespace azblobfs {
 class Filesystem;
 
 inline constexpr unsigned kFuseMaxRead = 1u << 20;       // bytes per read request
-inline constexpr unsigned kFuseMaxReadahead = 1u << 20;  // kernel readahead window we ask for
+inline constexpr unsigned kFuseMaxReadahead = 128u << 10;  // kernel readahead window we ask for
 
 // The userdata of the session. Lives as long as the session; the Filesystem outlives both.
 struct FuseOpsContext {

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "azure/azure_blob_store.h"
+#include "blob/metered_blob_store.h"
 #include "blob/unreachable_guard_store.h"
 #include "azure/curl_transport.h"
 #include "cache/block_cache.h"
@@ -40,6 +41,7 @@ struct MountParts {
     std::shared_ptr<SidecarIndex> sidecars;
     std::unique_ptr<SidecarRefresher> refresher;
     std::unique_ptr<Filesystem> fs;
+    std::shared_ptr<RequestCounters> requests;  // every request the mount sends, by kind
 };
 
 int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
@@ -68,8 +70,10 @@ Result<MountParts> build_parts(const MountSettings& s, const AccountConfig& acco
     auto transport = make_curl_transport(CurlTransportOptions{account.verify_tls, ""});
     // The guard makes offline answers immediate once the endpoint is known to be unreachable,
     // instead of paying the retry budget on every lookup.
-    std::shared_ptr<BlobStore> store =
-        make_unreachable_guard_store(make_azure_blob_store(account, transport));
+    // The meter sits inside the guard: it counts requests that reach the network.
+    parts.requests = std::make_shared<RequestCounters>();
+    std::shared_ptr<BlobStore> store = make_unreachable_guard_store(
+        make_metered_store(make_azure_blob_store(account, transport), parts.requests));
     parts.journal = make_journal(parts.env);
     parts.sidecars = make_sidecar_index(parts.env);
     LocalCacheOptions co;
@@ -124,6 +128,7 @@ public:
         snap.updated_at = unix_now();
         snap.fs = parts_.fs->status();
         snap.env = parts_.env->stats();
+        snap.requests = parts_.requests->snapshot();
         auto index = parts_.index->stats();
         if (index.is_ok()) snap.index = *index;
         auto sidecars = parts_.sidecars->stats();

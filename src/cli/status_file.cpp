@@ -55,6 +55,14 @@ std::string status_json_text(const StatusSnapshot& s) {
     j["offline_answers"] = s.fs.offline_answers;
     j["bytes_fetched"] = s.fs.bytes_fetched;
     j["range_requests"] = s.fs.range_requests;
+    const RequestCounts& r = s.requests;
+    j["requests"] = {{"list_containers", r.list_containers}, {"list_blobs", r.list_blobs},
+                     {"get_properties", r.get_properties}, {"get", r.get},
+                     {"put_blob", r.put_blob}, {"put_block", r.put_block},
+                     {"put_block_list", r.put_block_list}, {"delete_blob", r.delete_blob},
+                     {"copy_blob", r.copy_blob}, {"set_metadata", r.set_metadata},
+                     {"set_tier", r.set_tier}, {"containers_changed", r.containers_changed},
+                     {"bytes_read", r.bytes_read}, {"bytes_written", r.bytes_written}};
     if (s.fs.write_back) {
         const FlusherStats& w = *s.fs.write_back;
         j["write_back"] = {{"pending_records", w.pending_records}, {"dirty_bytes", w.dirty_bytes},

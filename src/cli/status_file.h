@@ -24,6 +24,7 @@
 #include <string>
 #include <thread>
 
+#include "blob/metered_blob_store.h"
 #include "cache/cache_env.h"
 #include "cache/metadata_index.h"
 #include "cache/sidecar_index.h"
@@ -45,6 +46,7 @@ struct StatusSnapshot {
     int64_t updated_at = 0;
     FsStatus fs;
     CacheEnvStats env;
+    RequestCounts requests;  // sent to the store since the mount started
     std::optional<IndexStats> index;
     std::optional<SidecarIndexStats> sidecars;
     SidecarRefresherStats refresher;

@@ -89,17 +89,45 @@ TEST_F(LookupTest, StaleLookupAsksTheStore) {
 TEST_F(LookupTest, MissesAreRememberedForNegativeTtl) {
     FsOptions o = options();
     o.negative_ttl_s = 5;
+    o.dir_ttl_s = 1;
     mount(o);
     EXPECT_EQ(walk("later").attr.ino, 0u);
     EXPECT_GT(store_->calls(), 0u);
     store_->reset_counts();
     put("later", "now it exists");
+    advance(2);  // the listing that said so is stale; the miss is not
     EXPECT_EQ(walk("later").attr.ino, 0u) << "the miss is remembered";
     EXPECT_EQ(store_->calls(), 0u);
     advance(5);
     EntryReply found = walk("later");
     EXPECT_NE(found.attr.ino, 0u);
     EXPECT_EQ(found.attr.st.st_size, 13);
+}
+
+// A lookup in a directory not listed yet lists it (one request when it fits one page): its
+// siblings, present or absent, cost nothing more (the thumbnailer and `file *` case).
+TEST_F(LookupTest, TheFirstLookupInADirectoryListsItOnceAndItsSiblingsCostNothing) {
+    for (int i = 0; i < 20; ++i) put("leads/l" + std::to_string(i) + "/full.png", "png");
+    mount();
+    for (int i = 0; i < 20; ++i) {
+        EntryReply r = walk("leads/l" + std::to_string(i) + "/full.png");
+        EXPECT_NE(r.attr.ino, 0u);
+        EXPECT_EQ(walk("leads/l" + std::to_string(i) + "/thumb.png").attr.ino, 0u);
+    }
+    EXPECT_EQ(store_->list_calls(), 1u + 1u + 20u) << "the root, leads/, and each lead's directory once";
+    EXPECT_EQ(store_->properties_calls(), 0u) << "no probe of any name";
+}
+
+// A directory over one List page (5,000 names) is not listed by a lookup: the name is probed,
+// and later lookups there do not try the listing again within dir_ttl.
+TEST_F(LookupTest, ALookupInADirectoryOverOnePageProbesTheName) {
+    for (int i = 0; i < 5001; ++i) put("big/f" + std::to_string(i), "");
+    mount();
+    EXPECT_NE(walk("big/f7").attr.ino, 0u);
+    const uint64_t lists = store_->list_calls();
+    EXPECT_NE(walk("big/f8").attr.ino, 0u);
+    EXPECT_EQ(walk("big/nope").attr.ino, 0u);
+    EXPECT_EQ(store_->list_calls() - lists, 2u) << "one probe List per name, no second page listing";
 }
 
 TEST_F(LookupTest, NameLimits) {

@@ -25,12 +25,12 @@ protected:
 
 TEST_F(OpenReadTest, WritesAreRefusedOnThisMount) {
     put("f", "x");
+    put("d/inner", "i");
     mount();
     uint64_t f = ino_of("f");
     EXPECT_EQ(fs_->open(f, O_WRONLY).status().code(), Code::kReadOnly);
     EXPECT_EQ(fs_->open(f, O_RDWR).status().code(), Code::kReadOnly);
     EXPECT_EQ(fs_->open(f, O_RDONLY | O_TRUNC).status().code(), Code::kReadOnly);
-    put("d/inner", "i");
     EXPECT_EQ(fs_->open(ino_of("d"), O_RDONLY).status().code(), Code::kIsDirectory);
 }
 
