@@ -156,8 +156,10 @@ record_traffic() {
 import json, sys
 s = json.load(open(sys.argv[1]))
 c = s.get("cache", {})
-print(f"- {sys.argv[2]}: {s.get('bytes_fetched', 0) / 1e6:.1f} MB fetched in {s.get('range_requests', 0)} range "
-      f"requests; cache {c.get('blocks')} blocks, {c.get('used_bytes', 0) / 1e6:.1f} MB, "
+r = s.get("requests", {})
+kinds = ", ".join(f"{v} {k}" for k, v in r.items() if v and not k.startswith("bytes"))
+print(f"- {sys.argv[2]}: {s.get('bytes_fetched', 0) / 1e6:.1f} MB fetched; requests: {kinds or 'none'}; "
+      f"cache {c.get('blocks')} blocks, {c.get('used_bytes', 0) / 1e6:.1f} MB, "
       f"{c.get('hits')} hits, {c.get('misses')} misses")
 PY
 }
@@ -195,7 +197,7 @@ heads_once() {
     "mount_$tool" persona-images "$mp" "$cache"
     "$probe" head "$work/lists/$tool-images.txt" "$head_bytes" >>"$work/res/$tool.heads"
     "unmount_$tool" "$mp"
-    [[ "$tool" == azblobfs && "$run" == 1 ]] && record_traffic "$cache" "first 64 KiB of 200 images"
+    [[ "$tool" == azblobfs && "$run" == 1 ]] && record_traffic "$cache" "first 64 KiB of 200 images of 2 MiB, a fresh process each"
     rm -rf "$cache"
 }
 

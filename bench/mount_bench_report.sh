@@ -10,7 +10,7 @@ report_rows=(
     "ls_warm|ls -l of it, warm (same mount, second listing)|s|ls -l warm"
     "ls_remount|ls -l of it, warm after remount (same cache dir)|s|ls -l after remount"
     "stat|stat of the 10,000 files, warm mount|s|stat 10,000 warm"
-    "heads|first 64 KiB of 200 images of 4 MiB, cold|s|64 KiB of 200 images"
+    "heads|first 64 KiB of 200 images of 2 MiB, a fresh process each, cold|s|64 KiB of 200 images"
 )
 
 # Median of TOOL's values for ROW, or NaN when the tool was not measured.

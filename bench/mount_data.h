@@ -2,7 +2,7 @@
 //  - container "seqread": one blob "big-256m.bin" of 256 MiB (pattern bytes, 8 MiB blocks);
 //  - container "smallfiles": one directory "dir10k/" of 10,000 blobs "item-NNNNNN.json" of
 //    200..599 bytes each; every 10th carries metadata (classification, lead);
-//  - container "persona-images": 200 blobs "<id>/full.png" of 4 MiB of pattern bytes, where
+//  - container "persona-images": 200 blobs "<id>/full.png" of 2 MiB of pattern bytes, where
 //    <id> is a fixed UUID-shaped string derived from the image's number.
 // Names are printed as "container/blob", the form the list files of the script use.
 #pragma once
@@ -27,7 +27,7 @@ struct MountDataSizes {
     size_t block_bytes = 8u << 20;
     int small_count = 10000;
     int image_count = 200;
-    size_t image_bytes = 4u << 20;
+    size_t image_bytes = 2u << 20;
     int threads = 8;                 // uploads in flight
 };
 

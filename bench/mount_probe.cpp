@@ -4,13 +4,16 @@
 //   mount_probe read FILE EXPECTED_BYTES   reads FILE to the end with 1 MiB read() calls (as
 //                                          dd bs=1M); prints MB/s (10^6 bytes/s)
 //   mount_probe stat LISTFILE              lstat() of every path in LISTFILE; prints seconds
-//   mount_probe head LISTFILE BYTES        open, read the first BYTES bytes, close, for every
-//                                          path in LISTFILE; prints seconds
+//   mount_probe head LISTFILE BYTES        open, read the first BYTES bytes in 8 KiB reads (as
+//                                          head -c does), close, for every path in LISTFILE, each
+//                                          in a fresh process (a fork per path, as a thumbnailer
+//                                          or `file *` run per image); prints seconds
 //
 // LISTFILE holds one path per line. Any failure (an errno, a short file, a wrong byte count)
 // prints one line naming the path and exits 1, so an incomplete run never yields a number.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -90,16 +93,25 @@ azb::Result<double> stat_all(const std::vector<std::string>& paths) {
     return azb::bench::seconds_since(start);
 }
 
+// The child's part of head_all: 0 when it read exactly `bytes` bytes of `path`.
+int head_one(const std::string& path, size_t bytes) {
+    std::vector<char> buf(8192);
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return 1;
+    auto got = read_up_to(fd.get(), buf, bytes, path);
+    return got.is_ok() && *got == bytes ? 0 : 2;
+}
+
 azb::Result<double> head_all(const std::vector<std::string>& paths, size_t bytes) {
-    std::vector<char> buf(bytes);
     auto start = Clock::now();
     for (const std::string& path : paths) {
-        UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-        if (fd.get() < 0) return errno_status("open", path);
-        AZB_ASSIGN_OR_RETURN(size_t got, read_up_to(fd.get(), buf, bytes, path));
-        if (got != bytes) {
-            return azb::Status(azb::Code::kInternal, "read " + std::to_string(got) + " bytes of " + path +
-                                                         ", expected " + std::to_string(bytes));
+        pid_t pid = ::fork();
+        if (pid < 0) return errno_status("fork", path);
+        if (pid == 0) ::_exit(head_one(path, bytes));
+        int status = 0;
+        if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            return azb::Status(azb::Code::kInternal, "could not read the first " + std::to_string(bytes) +
+                                                         " bytes of " + path);
         }
     }
     return azb::bench::seconds_since(start);

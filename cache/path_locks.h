@@ -1,11 +1,18 @@
 // Per-path mutual exclusion for changes of one path: the filesystem's mutations of a path and the
 // flusher's upload of it never interleave. Paths hash onto a fixed set of mutexes (two paths may
-// share one). Lock order: a caller that needs two paths takes them with lock_pair(), which
-// orders the mutexes, so two renames never deadlock.
+// share one).
 //
-// The lock of a path IS held across the upload of that path's blob (network I/O): writers of a
-// file wait while it is being committed, so every commit holds exactly the bytes of one moment
-// of the file. No other lock is ever held across network I/O.
+// Lock order (outermost first): a path lock, or two taken with lock_pair() (which orders the
+// mutexes, so two renames never deadlock); then FilesystemImpl::handles_mu_; then a handle's
+// FileHandle::mu. LMDB's writer lock is taken inside any of them, and none of them is taken
+// while waiting for it.
+//
+// No FUSE operation holds a path lock while it waits for the network: a write that keeps bytes
+// of a block not cached yet reads that block before it takes the lock
+// (FilesystemImpl::prefetch_edges). The one exception is the flusher: it holds the lock of a
+// path across the upload of that path's blob, so writers of that file wait while it is being
+// committed and every commit holds exactly the bytes of one moment of the file. No other lock is
+// ever held across network I/O.
 #pragma once
 
 #include <array>

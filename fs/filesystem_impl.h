@@ -188,6 +188,10 @@ private:
     Status remove_local(const std::string& path, const EntryRecord& entry,
                         const std::optional<JournalRecord>& record);
     Status keep_parent(const std::string& path);
+    // Whether block `index` of a write of [offset, end) over content of `size` bytes keeps any
+    // of its old bytes (so they must be read first).
+    static bool keeps_old_bytes(uint64_t index, uint64_t offset, uint64_t end, uint64_t size);
+    void prefetch_edges(const std::string& path, FileHandle& h, uint64_t offset, uint64_t size);
     Status start_from_opened_version(FileHandle& h, LocalState* s);
     // Uploads the path's record now when the previous mount left it (ResumedUploads). ESTALE
     // when that upload lost a race; any other failure is logged and the change goes on.

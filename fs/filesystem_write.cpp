@@ -109,6 +109,7 @@ Result<uint64_t> FilesystemImpl::write(uint64_t ino, uint64_t fh, uint64_t offse
     AZB_ASSIGN_OR_RETURN(std::string path, path_of(ino));
     AZB_RETURN_IF_ERROR(finish_resumed(path));
     AZB_RETURN_IF_ERROR(wait_for_room(data.size()));
+    prefetch_edges(path, *h, offset, data.size());
     auto lock = locks_->lock(path);
     AZB_ASSIGN_OR_RETURN(std::optional<LocalState> state, local_state(path));
     if (!state) return Status(Code::kNotFound, path + " was removed");
@@ -122,9 +123,8 @@ Result<uint64_t> FilesystemImpl::write(uint64_t ino, uint64_t fh, uint64_t offse
         uint64_t start = i * kB;
         uint64_t from = std::max(offset, start) - start;
         uint64_t to = std::min(end, start + kB) - start;
-        uint64_t existing_len = start < s.record.size ? std::min(kB, s.record.size - start) : 0;
         std::string block;
-        if (from > 0 || to < existing_len) {
+        if (keeps_old_bytes(i, offset, end, s.record.size)) {
             AZB_ASSIGN_OR_RETURN(block, local_block(path, s.record, s.entry, i));
         }
         if (block.size() < to) block.resize(to, '\0');
@@ -144,6 +144,38 @@ Result<uint64_t> FilesystemImpl::write(uint64_t ino, uint64_t fh, uint64_t offse
 // When another writer replaced it since (a revalidation already shows the new version), the
 // change is based on the opened version anyway, so its commit fails its If-Match and the bytes
 // are kept as a conflict copy instead of silently overwriting the other writer.
+bool FilesystemImpl::keeps_old_bytes(uint64_t index, uint64_t offset, uint64_t end, uint64_t size) {
+    uint64_t start = index * kB;
+    uint64_t from = std::max(offset, start) - start;
+    uint64_t to = std::min(end, start + kB) - start;
+    uint64_t existing_len = start < size ? std::min(kB, size - start) : 0;
+    return from > 0 || to < existing_len;
+}
+
+// Runs before the path lock: reads the bytes that a write of [offset, offset + size) keeps from
+// the two blocks at its edges, so that a base block missing from the cache is fetched now and
+// the write under the lock finds it cached: no operation on the path waits behind a GET. Best
+// effort: what changed meanwhile (a replaced blob, an append, an error) is left to the write.
+void FilesystemImpl::prefetch_edges(const std::string& path, FileHandle& h, uint64_t offset, uint64_t size) {
+    if (size == 0 || h.append) return;
+    Result<std::optional<LocalState>> state = local_state(path);
+    if (!state.is_ok() || !*state) return;
+    LocalState& s = **state;
+    if (!s.journaled) {
+        FileVersion opened;
+        {
+            std::lock_guard hl(h.mu);
+            opened = followed_version(h);
+        }
+        if (!opened.etag.empty() && opened.etag != s.entry.etag) return;
+    }
+    const uint64_t end = offset + size;
+    for (uint64_t i : {offset / kB, (end - 1) / kB}) {
+        if (keeps_old_bytes(i, offset, end, s.record.size)) (void)local_block(path, s.record, s.entry, i);
+        if (offset / kB == (end - 1) / kB) break;
+    }
+}
+
 Status FilesystemImpl::start_from_opened_version(FileHandle& h, LocalState* s) {
     FileVersion opened;
     {

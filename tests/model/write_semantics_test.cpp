@@ -3,6 +3,9 @@
 // create, crash durability and name limits.
 #include <fcntl.h>
 
+#include <future>
+#include <thread>
+
 #include "cache/block_cache.h"
 #include "fs/rfc3339.h"
 #include "model/write_fixture.h"
@@ -220,6 +223,33 @@ TEST_F(WriteSemantics, AContainerDirectoryKeepsItsTimeInTheIndexOnly) {
     EXPECT_EQ(stack.journal().stats().records, 0u);
     Status st = stack.flusher().flush_all();
     EXPECT_TRUE(st.is_ok()) << st.to_string();
+}
+
+// A write that keeps bytes of a block not cached yet fetches that block before it takes the
+// path's lock: while the GET waits on a slow network, other changes of the file go on.
+TEST_F(WriteSemantics, AWriteWaitingForABaseBlockHoldsNoLock) {
+    const std::string base = seeded_bytes(17, 3 * kBlock);
+    ASSERT_TRUE(memory_->put_blob(kModelContainer, "f", base).is_ok());
+    OpenFile f = open("f", O_RDWR);
+    counting_->hold_reads();
+    std::thread writer([&] { write(f, kBlock + 10, "edge"); });  // keeps the rest of block 1
+    for (int i = 0; i < 500 && counting_->reads_waiting() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(counting_->reads_waiting(), 1) << "the write did not ask for its base block";
+    // A change of the same file takes the path lock: it must not wait for the GET.
+    SetAttrRequest times;
+    times.mtime_ns = 1'700'000'000'000'000'000LL;
+    auto done = std::async(std::launch::async, [&] { return fs().setattr(f.ino, times).status(); });
+    const bool finished = done.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+    counting_->release_reads();
+    writer.join();
+    ASSERT_TRUE(finished) << "setattr waited behind the write's GET";
+    EXPECT_TRUE(done.get().is_ok());
+    close(f);
+    std::string want = base;
+    want.replace(kBlock + 10, 4, "edge");
+    EXPECT_EQ(read_all("f"), want);
 }
 
 }  // namespace

@@ -65,6 +65,22 @@ Result<BlobProperties> CountingStore::get_properties(const std::string& containe
     return inner_->get_properties(container, blob);
 }
 
+void CountingStore::hold_reads() {
+    std::lock_guard lock(hold_mu_);
+    reads_held_ = true;
+}
+
+void CountingStore::release_reads() {
+    std::lock_guard lock(hold_mu_);
+    reads_held_ = false;
+    hold_cv_.notify_all();
+}
+
+int CountingStore::reads_waiting() const {
+    std::lock_guard lock(hold_mu_);
+    return reads_waiting_;
+}
+
 Result<ReadResult> CountingStore::read(const std::string& container, const std::string& blob,
                                        uint64_t offset, uint64_t length,
                                        const std::optional<std::string>& if_match) {
@@ -74,6 +90,13 @@ Result<ReadResult> CountingStore::read(const std::string& container, const std::
         ++writes_.read;
     }
     AZB_RETURN_IF_ERROR(enter());
+    {
+        std::unique_lock lock(hold_mu_);
+        ++reads_waiting_;
+        hold_cv_.notify_all();
+        hold_cv_.wait(lock, [&] { return !reads_held_; });
+        --reads_waiting_;
+    }
     Result<ReadResult> r = inner_->read(container, blob, offset, length, if_match);
     if (r.is_ok()) bytes_read_.fetch_add(r->data.size());
     return r;

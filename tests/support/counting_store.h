@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -38,6 +39,11 @@ public:
     // The next Put Blob or Put Block List is carried out, and its caller gets Unavailable (a
     // response lost after the store committed).
     void lose_next_commit_response() { lose_commit_response_.store(true); }
+    // While held, every GET waits (a slow network) until release_reads(); reads_waiting() says
+    // how many are waiting.
+    void hold_reads();
+    void release_reads();
+    int reads_waiting() const;
 
     uint64_t calls() const { return calls_.load(); }
     uint64_t list_calls() const { return list_calls_.load(); }
@@ -77,6 +83,10 @@ private:
     Result<WriteResult> deliver(Result<WriteResult> committed);
 
     std::shared_ptr<BlobStore> inner_;
+    mutable std::mutex hold_mu_;  // guards the two fields below
+    std::condition_variable hold_cv_;
+    bool reads_held_ = false;
+    int reads_waiting_ = 0;
     std::atomic<Code> fail_code_{Code::kOk};
     std::atomic<bool> lose_commit_response_{false};
     std::atomic<uint64_t> calls_{0};
