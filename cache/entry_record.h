@@ -37,6 +37,12 @@ struct DirChild {
     EntryType type = EntryType::kFile;
 };
 
+// What a listing says of one name (MetadataIndex::listed_name).
+struct ListedName {
+    int64_t validated_at_ns = 0;  // when the directory was last listed completely
+    bool listed = false;          // the name is in that listing
+};
+
 struct DirListing {
     std::vector<DirChild> children;   // in name order
     int64_t validated_at_ns = 0;      // when the directory was last listed completely

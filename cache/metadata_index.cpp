@@ -109,6 +109,23 @@ public:
         return std::optional<DirListing>(std::move(out));
     }
 
+    Result<std::optional<ListedName>> listed_name(const std::string& dir, const std::string& name) override {
+        AZB_RETURN_IF_ERROR(usable());
+        const CacheDbis& dbis = env_->dbis();
+        AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
+        AZB_ASSIGN_OR_RETURN(auto dir_rec, index_rows::read_entry(txn, dbis, dir));
+        if (!dir_rec) return std::optional<ListedName>();
+        AZB_ASSIGN_OR_RETURN(auto header, txn.get(dbis.children, keys::listing_header_key(dir_rec->file_id)));
+        if (!header) return std::optional<ListedName>();
+        ListedName out;
+        AZB_ASSIGN_OR_RETURN(out.validated_at_ns, keys::decode_listing_header(*header));
+        if (!name.empty() && name.size() <= keys::kMaxNameBytes) {
+            AZB_ASSIGN_OR_RETURN(auto row, txn.get(dbis.children, keys::child_key(dir_rec->file_id, name)));
+            out.listed = row.has_value();
+        }
+        return std::optional<ListedName>(out);
+    }
+
     Result<std::vector<uint64_t>> replace_listing(const std::string& dir, const ChildList& children,
                                                   int64_t validated_at_ns) override;
     Result<bool> pending(const std::string& path) override {

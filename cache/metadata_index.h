@@ -64,6 +64,9 @@ public:
     virtual Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag) = 0;
 
     virtual Result<std::optional<DirListing>> listing(const std::string& dir) = 0;
+    // Whether `name` is in the complete listing of `dir`, and when that listing was taken; nullopt
+    // when `dir` has none. One point lookup, whatever the size of the directory.
+    virtual Result<std::optional<ListedName>> listed_name(const std::string& dir, const std::string& name) = 0;
     // Whether the journal holds a record for `path`: its entry is then the journal's, and
     // replace_listing leaves it as it is.
     virtual Result<bool> pending(const std::string& path) = 0;

@@ -195,11 +195,9 @@ Result<EntryReply> FilesystemImpl::lookup(uint64_t parent, const std::string& na
         AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
         if (record) return positive_reply(path, *record);
     }
-    AZB_ASSIGN_OR_RETURN(std::optional<DirListing> listing, index_->listing(dir));
-    if (listing && fresh(listing->validated_at_ns, options_.dir_ttl_s, t)) {
-        AZB_ASSIGN_OR_RETURN(std::optional<EntryReply> listed, reply_from_listing(*listing, path, name));
-        if (listed) return *listed;
-    }
+    bool has_listing = false;
+    AZB_ASSIGN_OR_RETURN(std::optional<EntryReply> listed, reply_from_listing(dir, path, name, t, &has_listing));
+    if (listed) return *listed;
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
     if (record && fresh(record->validated_at_ns, options_.attr_ttl_s, t)) {
         return positive_reply(path, *record);
@@ -210,7 +208,7 @@ Result<EntryReply> FilesystemImpl::lookup(uint64_t parent, const std::string& na
     if (!large_dirs_.contains(dir, t)) {
         Result<std::optional<DirListing>> loaded = loader_.load_if_one_page(dir, t);
         if (loaded.is_ok() && *loaded) {
-            AZB_ASSIGN_OR_RETURN(std::optional<EntryReply> listed, reply_from_listing(**loaded, path, name));
+            AZB_ASSIGN_OR_RETURN(listed, reply_from_listing(dir, path, name, t, &has_listing));
             if (listed && listed->attr.ino == 0) negatives_.remember(path, t);
             if (listed) return *listed;
         } else if (loaded.is_ok()) {
@@ -218,24 +216,26 @@ Result<EntryReply> FilesystemImpl::lookup(uint64_t parent, const std::string& na
         }
         // A failed listing: the probe below answers, or serves the index when offline.
     }
-    return lookup_uncached(dir, path, listing, record);
+    return lookup_uncached(dir, path, has_listing, record);
 }
 
-// The reply a fresh listing of the parent gives for `name`: negative when it is not listed,
-// nullopt when the listed child has no record (the caller asks further).
-Result<std::optional<EntryReply>> FilesystemImpl::reply_from_listing(const DirListing& listing,
-                                                                     const std::string& path,
-                                                                     const std::string& name) {
-    bool listed = false;
-    for (const DirChild& c : listing.children) listed = listed || c.name == name;
-    if (!listed) return std::optional<EntryReply>(negative_reply());
+// The reply a fresh listing of `dir` gives for `name` (one point lookup in the index): negative
+// when it is not listed; nullopt when there is no fresh listing or the listed child has no
+// record (the caller asks further). *has_listing: whether `dir` has a listing at all.
+Result<std::optional<EntryReply>> FilesystemImpl::reply_from_listing(const std::string& dir, const std::string& path,
+                                                                     const std::string& name, int64_t now_ns,
+                                                                     bool* has_listing) {
+    AZB_ASSIGN_OR_RETURN(std::optional<ListedName> listed, index_->listed_name(dir, name));
+    *has_listing = listed.has_value();
+    if (!listed || !fresh(listed->validated_at_ns, options_.dir_ttl_s, now_ns)) return std::optional<EntryReply>();
+    if (!listed->listed) return std::optional<EntryReply>(negative_reply());
     AZB_ASSIGN_OR_RETURN(std::optional<EntryRecord> record, index_->get(path));
     if (record) return std::optional<EntryReply>(positive_reply(path, *record));
     return std::optional<EntryReply>();
 }
 
 Result<EntryReply> FilesystemImpl::lookup_uncached(const std::string& dir, const std::string& path,
-                                                   const std::optional<DirListing>& listing,
+                                                   bool has_listing,
                                                    const std::optional<EntryRecord>& record) {
     Result<std::optional<EntryRecord>> probed = probe_and_save(path, record);
     if (probed.is_ok()) {
@@ -247,7 +247,7 @@ Result<EntryReply> FilesystemImpl::lookup_uncached(const std::string& dir, const
         offline_.served(path, probed.status());
         return positive_reply(path, *record);
     }
-    if (listing) {  // stale listing without this name: it was absent when last seen
+    if (has_listing) {  // stale listing without this name: it was absent when last seen
         offline_.served(dir, probed.status());
         return negative_reply();
     }

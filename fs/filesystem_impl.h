@@ -136,10 +136,10 @@ private:
     Result<EntryRecord> revalidate_blob(const std::string& path, const EntryRecord& old);
     Result<std::optional<EntryRecord>> probe_and_save(const std::string& path,
                                                       const std::optional<EntryRecord>& old);
-    Result<std::optional<EntryReply>> reply_from_listing(const DirListing& listing, const std::string& path,
-                                                         const std::string& name);
-    Result<EntryReply> lookup_uncached(const std::string& dir, const std::string& path,
-                                       const std::optional<DirListing>& listing,
+    Result<std::optional<EntryReply>> reply_from_listing(const std::string& dir, const std::string& path,
+                                                         const std::string& name, int64_t now_ns,
+                                                         bool* has_listing);
+    Result<EntryReply> lookup_uncached(const std::string& dir, const std::string& path, bool has_listing,
                                        const std::optional<EntryRecord>& record);
     EntryReply positive_reply(const std::string& path, const EntryRecord& record);
     EntryReply negative_reply() const;

@@ -69,6 +69,24 @@ TEST_F(ListingTest, UnlistedDirectoryHasNoListing) {
     EXPECT_FALSE(listing->has_value());
 }
 
+TEST_F(ListingTest, ListedNameAnswersOneNameWithTheListingsTime) {
+    auto none = index_->listed_name("d", "a");
+    ASSERT_TRUE(none.is_ok());
+    EXPECT_FALSE(none->has_value()) << "no listing, no answer";
+    replace("d", {{"a", file_record(1, "a")}, {"b", dir_record()}}, 42);
+    for (const auto& [name, want] : std::vector<std::pair<std::string, bool>>{
+             {"a", true}, {"b", true}, {"c", false}, {"", false}, {std::string(600, 'x'), false}}) {
+        auto got = index_->listed_name("d", name);
+        ASSERT_TRUE(got.is_ok() && got->has_value()) << name.size();
+        EXPECT_EQ((*got)->listed, want) << name.substr(0, 8);
+        EXPECT_EQ((*got)->validated_at_ns, 42);
+    }
+    replace("", {{"top", file_record(1, "t")}}, 7);
+    auto root = index_->listed_name("", "top");
+    ASSERT_TRUE(root.is_ok() && root->has_value());
+    EXPECT_TRUE((*root)->listed);
+}
+
 TEST_F(ListingTest, ReplaceListingStoresChildrenInNameOrderWithTypesAndRecords) {
     replace("",
             {{"zeta", file_record(3, "z")}, {"alpha", dir_record()}, {"mid", file_record(1, "m")}},

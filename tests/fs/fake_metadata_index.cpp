@@ -61,6 +61,16 @@ Result<bool> FakeMetadataIndex::remove_if_unchanged(const std::string& path, con
     return true;
 }
 
+Result<std::optional<ListedName>> FakeMetadataIndex::listed_name(const std::string& dir, const std::string& name) {
+    std::lock_guard lock(mu_);
+    auto it = listings_.find(dir);
+    if (it == listings_.end()) return std::optional<ListedName>();
+    ListedName out;
+    out.validated_at_ns = it->second.validated_at_ns;
+    for (const DirChild& c : it->second.children) out.listed = out.listed || c.name == name;
+    return std::optional<ListedName>(out);
+}
+
 Result<std::optional<DirListing>> FakeMetadataIndex::listing(const std::string& dir) {
     std::lock_guard lock(mu_);
     auto it = listings_.find(dir);
