@@ -14,9 +14,10 @@
 //  - init asks for async reads and READDIRPLUS (auto mode) when the kernel offers them, a
 //    kernel readahead window of kFuseMaxReadahead, and kFuseMaxRead as max_read, which must
 //    equal the max_read mount option (fuse_mount.cpp passes it). The kernel's window is kept
-//    small on purpose: the read path does its own read-ahead, and a larger kernel window turns
-//    a header read (64 KiB in 8 KiB reads) into reads of up to 672 KiB, past the one block
-//    such a read should cost.
+//    at 512 KiB on purpose: the read path does its own read-ahead, and with that window the
+//    kernel's read-ahead after a header read (64 KiB in 4 or 8 KiB reads, or one 64 KiB read)
+//    stays below 224 KiB, inside the one block such a read should cost; with 1 MiB it grows
+//    to 416 KiB and more.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +29,7 @@ namespace azblobfs {
 class Filesystem;
 
 inline constexpr unsigned kFuseMaxRead = 1u << 20;       // bytes per read request
-inline constexpr unsigned kFuseMaxReadahead = 128u << 10;  // kernel readahead window we ask for
+inline constexpr unsigned kFuseMaxReadahead = 512u << 10;  // kernel readahead window we ask for
 
 // The userdata of the session. Lives as long as the session; the Filesystem outlives both.
 struct FuseOpsContext {
