@@ -170,14 +170,16 @@ Result<uint64_t> count_listing_headers(const lmdb::Txn& txn, const CacheDbis& db
 }
 
 Result<std::vector<DirChild>> read_child_rows(const lmdb::Txn& txn, const CacheDbis& dbis,
-                                              uint64_t dir_id) {
+                                              uint64_t dir_id, const std::string& after, size_t max) {
     std::vector<DirChild> children;
     AZB_ASSIGN_OR_RETURN(auto cursor, lmdb::Cursor::open(txn, dbis.children));
-    AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(keys::listing_header_key(dir_id)));
-    if (item && item.key.size() == 8) {
+    const std::string start = after.empty() ? keys::listing_header_key(dir_id) : keys::child_key(dir_id, after);
+    AZB_ASSIGN_OR_RETURN(auto item, cursor.seek(start));
+    // Skip the header, or the row named `after` itself.
+    if (item && (item.key.size() == 8 || (!after.empty() && item.key == start))) {
         AZB_ASSIGN_OR_RETURN(item, cursor.next());
     }
-    while (item) {
+    while (item && children.size() < max) {
         auto name = keys::child_name(item.key, dir_id);
         if (!name) break;
         AZB_ASSIGN_OR_RETURN(EntryType type, keys::decode_child(item.value));

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -64,9 +65,11 @@ Result<uint64_t> listed_dirs(const lmdb::Txn& txn, const CacheDbis& dbis);
 // open for a cache written before the counter existed.
 Result<uint64_t> count_listing_headers(const lmdb::Txn& txn, const CacheDbis& dbis);
 
-// The child rows of `dir_id` (copied), in name order. Rows only: the header is not checked.
+// The child rows of `dir_id` (copied), in name order: those whose name sorts after `after` (all
+// when it is empty), at most `max`. Rows only: the header is not checked.
 Result<std::vector<DirChild>> read_child_rows(const lmdb::Txn& txn, const CacheDbis& dbis,
-                                              uint64_t dir_id);
+                                              uint64_t dir_id, const std::string& after = "",
+                                              size_t max = SIZE_MAX);
 
 // Adds `path`'s row to its parent's listing when the parent is listed (has a header).
 Status add_child_row_if_listed(lmdb::WriteTxn& txn, const CacheDbis& dbis, const std::string& path,

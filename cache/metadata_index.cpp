@@ -94,6 +94,11 @@ public:
     }
 
     Result<std::optional<DirListing>> listing(const std::string& dir) override {
+        return listing_page(dir, "", SIZE_MAX);
+    }
+
+    Result<std::optional<DirListing>> listing_page(const std::string& dir, const std::string& after,
+                                                   size_t max) override {
         AZB_RETURN_IF_ERROR(usable());
         const CacheDbis& dbis = env_->dbis();
         AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_read());
@@ -105,7 +110,7 @@ public:
         DirListing out;
         AZB_ASSIGN_OR_RETURN(out.validated_at_ns, keys::decode_listing_header(*header));
         AZB_ASSIGN_OR_RETURN(out.children,
-                             index_rows::read_child_rows(txn, dbis, dir_rec->file_id));
+                             index_rows::read_child_rows(txn, dbis, dir_rec->file_id, after, max));
         return std::optional<DirListing>(std::move(out));
     }
 

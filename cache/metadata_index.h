@@ -64,6 +64,11 @@ public:
     virtual Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag) = 0;
 
     virtual Result<std::optional<DirListing>> listing(const std::string& dir) = 0;
+    // Part of the listing of `dir`: the children whose name sorts after `after` ("" from the
+    // start), at most `max`, with the listing's time; nullopt when `dir` has no listing. What a
+    // directory stream reads a page at a time, so memory does not grow with the directory.
+    virtual Result<std::optional<DirListing>> listing_page(const std::string& dir, const std::string& after,
+                                                           size_t max) = 0;
     // Whether `name` is in the complete listing of `dir`, and when that listing was taken; nullopt
     // when `dir` has none. One point lookup, whatever the size of the directory.
     virtual Result<std::optional<ListedName>> listed_name(const std::string& dir, const std::string& name) = 0;

@@ -126,9 +126,12 @@ public:
     virtual Result<std::string> read(uint64_t ino, uint64_t fh, uint64_t offset, uint64_t size) = 0;
     virtual void release(uint64_t ino, uint64_t fh) = 0;
 
-    // opendir snapshots the listing; readdir returns entries from `offset` (0 = start; each
-    // entry's position + 1 is the next offset), including "." and "..", each entry counted as
-    // one lookup (READDIRPLUS semantics) when `plus` is true.
+    // opendir makes sure the directory's listing is current (re-listing it past dir_ttl);
+    // readdir returns entries from `offset` (0 = start; each entry's position + 1 is the next
+    // offset), including "." and "..", in name order, each entry counted as one lookup
+    // (READDIRPLUS semantics) when `plus` is true. The stream reads the index a page at a time
+    // after the last name it returned, so memory stays flat whatever the directory's size; a
+    // name added or removed while the stream runs may or may not appear (as POSIX allows).
     virtual Result<uint64_t> opendir(uint64_t ino) = 0;
     virtual Result<std::vector<DirEntryPlus>> readdir(uint64_t ino, uint64_t fh, uint64_t offset,
                                                       size_t max_entries, bool plus) = 0;

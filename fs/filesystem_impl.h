@@ -117,10 +117,18 @@ private:
         uint64_t lineage = 0;
         ReadAheadState readahead;
     };
+    // A directory stream. A real directory is read from the index a page at a time, continuing
+    // after the last name read, so memory does not grow with the directory; .views directories
+    // are small and kept whole.
     struct DirHandle {
+        static constexpr size_t kPage = 1024;
         uint64_t ino = 0;
         std::string path;
-        std::vector<DirChild> children;  // the listing snapshot taken by opendir
+        std::mutex mu;                   // guards the fields below
+        bool whole = false;              // `children` is the whole listing (.views)
+        std::vector<DirChild> children;  // the whole listing, or the page read last
+        uint64_t page_start = 0;         // stream index of children[0] when paging
+        bool last_page = false;          // no child sorts after the page
     };
 
     // filesystem_impl.cpp: records and replies
@@ -222,7 +230,11 @@ private:
 
     // filesystem_dirs.cpp: listings
     Result<DirListing> current_listing(const std::string& dir);
-    Result<DirEntryPlus> dir_entry(const DirHandle& dh, size_t position, bool plus);
+    Status ensure_listing(const std::string& dir);
+    // Child `k` of the stream (0 = first name), reading pages as needed; nullopt past the end.
+    Result<std::optional<DirChild>> child_at(DirHandle& dh, uint64_t k);
+    Status read_page(DirHandle& dh, const std::string& after);
+    Result<DirEntryPlus> dir_entry(const DirHandle& dh, size_t position, const DirChild* child, bool plus);
 
     const FsOptions options_;
     std::shared_ptr<BlobStore> store_;

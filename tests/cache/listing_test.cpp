@@ -87,6 +87,29 @@ TEST_F(ListingTest, ListedNameAnswersOneNameWithTheListingsTime) {
     EXPECT_TRUE((*root)->listed);
 }
 
+TEST_F(ListingTest, ListingPageReadsTheNamesAfterAGivenOneAtMostMax) {
+    replace("d", {{"a", file_record(1, "a")}, {"b", dir_record()}, {"c", file_record(1, "c")},
+                  {"d", file_record(1, "d")}}, 9);
+    auto page = [&](const std::string& after, size_t max) {
+        std::vector<std::string> out;
+        auto got = index_->listing_page("d", after, max);
+        EXPECT_TRUE(got.is_ok() && got->has_value());
+        if (got.is_ok() && got->has_value()) {
+            EXPECT_EQ((*got)->validated_at_ns, 9);
+            for (const auto& c : (*got)->children) out.push_back(c.name);
+        }
+        return out;
+    };
+    using V = std::vector<std::string>;
+    EXPECT_EQ(page("", 2), (V{"a", "b"}));
+    EXPECT_EQ(page("b", 2), (V{"c", "d"}));
+    EXPECT_EQ(page("bb", 10), (V{"c", "d"})) << "a name that is not listed continues after it";
+    EXPECT_EQ(page("d", 10), V{});
+    auto none = index_->listing_page("nowhere", "", 10);
+    ASSERT_TRUE(none.is_ok());
+    EXPECT_FALSE(none->has_value());
+}
+
 TEST_F(ListingTest, ReplaceListingStoresChildrenInNameOrderWithTypesAndRecords) {
     replace("",
             {{"zeta", file_record(3, "z")}, {"alpha", dir_record()}, {"mid", file_record(1, "m")}},

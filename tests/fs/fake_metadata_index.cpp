@@ -71,6 +71,19 @@ Result<std::optional<ListedName>> FakeMetadataIndex::listed_name(const std::stri
     return std::optional<ListedName>(out);
 }
 
+Result<std::optional<DirListing>> FakeMetadataIndex::listing_page(const std::string& dir, const std::string& after,
+                                                                  size_t max) {
+    std::lock_guard lock(mu_);
+    auto it = listings_.find(dir);
+    if (it == listings_.end()) return std::optional<DirListing>();
+    DirListing out;
+    out.validated_at_ns = it->second.validated_at_ns;
+    for (const DirChild& c : it->second.children) {
+        if ((after.empty() || c.name > after) && out.children.size() < max) out.children.push_back(c);
+    }
+    return std::optional<DirListing>(std::move(out));
+}
+
 Result<std::optional<DirListing>> FakeMetadataIndex::listing(const std::string& dir) {
     std::lock_guard lock(mu_);
     auto it = listings_.find(dir);

@@ -18,6 +18,8 @@ public:
     Result<std::vector<std::pair<std::string, std::string>>> files_with_prefix(const std::string& prefix) override;
     Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag) override;
     Result<std::optional<DirListing>> listing(const std::string& dir) override;
+    Result<std::optional<DirListing>> listing_page(const std::string& dir, const std::string& after,
+                                                   size_t max) override;
     Result<std::optional<ListedName>> listed_name(const std::string& dir, const std::string& name) override;
     Result<std::vector<uint64_t>> replace_listing(
         const std::string& dir, const std::vector<std::pair<std::string, EntryRecord>>& children,

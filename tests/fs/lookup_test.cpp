@@ -160,6 +160,41 @@ TEST_F(LookupTest, InodesAreNumberedAndForgotten) {
     EXPECT_EQ(fs_->getattr(kRootIno)->st.st_ino, kRootIno);
 }
 
+// A directory stream over more names than one page of the index: every name once, in order,
+// whatever the reader's chunk size; a rewind starts over; no store request after opendir.
+TEST_F(LookupTest, ReaddirPagesThroughALargeDirectoryAndRewinds) {
+    std::vector<std::string> want;
+    for (int i = 0; i < 2500; ++i) {
+        char name[16];
+        std::snprintf(name, sizeof name, "f%05d", i);
+        put(std::string("big/") + name, "");
+        want.push_back(name);
+    }
+    mount();
+    uint64_t dir = ino_of("big");
+    Result<uint64_t> fh = fs_->opendir(dir);
+    ASSERT_TRUE(fh.is_ok());
+    store_->reset_counts();
+    std::vector<std::string> got;
+    uint64_t offset = 0;
+    while (true) {
+        Result<std::vector<DirEntryPlus>> chunk = fs_->readdir(dir, *fh, offset, 97, false);
+        ASSERT_TRUE(chunk.is_ok()) << chunk.status().to_string();
+        if (chunk->empty()) break;
+        for (const DirEntryPlus& e : *chunk) {
+            if (e.name != "." && e.name != "..") got.push_back(e.name);
+        }
+        offset += chunk->size();
+    }
+    EXPECT_EQ(got, want);
+    Result<std::vector<DirEntryPlus>> again = fs_->readdir(dir, *fh, 5, 2, false);
+    ASSERT_TRUE(again.is_ok());
+    ASSERT_EQ(again->size(), 2u);
+    EXPECT_EQ((*again)[0].name, want[3]) << "offset 5 is the fourth name after . and ..";
+    EXPECT_EQ(store_->calls(), 0u);
+    fs_->releasedir(dir, *fh);
+}
+
 TEST_F(LookupTest, ReaddirPlusCountsLookupsAndPages) {
     put("d/x", "1");
     put("d/y", "2");
