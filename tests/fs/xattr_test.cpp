@@ -26,7 +26,7 @@ TEST_F(XattrTest, ListsAndReadsMetadataAndVirtualAttributes) {
     EXPECT_EQ(*fs_->getxattr(ino, "user.azure.content_type"), "text/markdown");
     EXPECT_EQ(*fs_->getxattr(ino, "user.azure.tier"), "Hot");
     EXPECT_EQ(fs_->getxattr(ino, "user.missing").status().code(), Code::kNoAttribute);
-    EXPECT_EQ(fs_->getxattr(ino, "trusted.color").status().code(), Code::kNoAttribute);
+    EXPECT_EQ(fs_->getxattr(ino, "trusted.color").status().code(), Code::kNotSupported);
     EXPECT_EQ(fs_->getxattr(ino, "user.azure.nothing").status().code(), Code::kNoAttribute);
 }
 
@@ -36,8 +36,9 @@ TEST_F(XattrTest, OtherNamespacesAreAnsweredWithoutTheStore) {
     uint64_t ino = ino_of("doc.md");
     advance(3600);  // every TTL has expired: a user.* query would revalidate
     store_->reset_counts();
-    EXPECT_EQ(fs_->getxattr(ino, "security.selinux").status().code(), Code::kNoAttribute);
-    EXPECT_EQ(fs_->getxattr(ino, "system.posix_acl_access").status().code(), Code::kNoAttribute);
+    // ENOTSUP, not ENODATA: ls remembers that per filesystem and stops asking.
+    EXPECT_EQ(fs_->getxattr(ino, "security.selinux").status().code(), Code::kNotSupported);
+    EXPECT_EQ(fs_->getxattr(ino, "system.posix_acl_access").status().code(), Code::kNotSupported);
     EXPECT_EQ(store_->calls(), 0u) << "ls -l asks these for every file; they must stay local";
 }
 
