@@ -6,11 +6,14 @@
 #   bench/write_bench.sh [AZBLOBFS]         (default: build/azblobfs; pass a private copy, e.g.
 #                                            /tmp/bench-azblobfs, when build/ is being rebuilt)
 #   RUNS=3              runs per workload (the median is reported)
-#   TOOLS="azblobfs rclone local raw"   peers to measure
+#   TOOLS="azblobfs azblobfs-local rclone local raw"   peers to measure (azblobfs-local:
+#                       azblobfs with --fsync local, measured on the SQLite rows only)
+#   WORKLOADS="seq files sqlite untar"   workloads to run
 #   SEQ_MIB=256         size of the sequential write
-#   FILES=5000          files created in the small-file workload ...
+#   FILES=10000         files created in the small-file workload ...
 #   FILE_KIB=10         ... of this size
-#   SQL_TX=1000         SQLite transactions (one INSERT each, journal_mode=delete)
+#   SQL_TX=300          SQLite transactions (one INSERT each) ...
+#   SQL_MODES="delete truncate persist wal"   ... in each of these journal modes
 #   UNTAR_FILES=2000    files of /usr/include in the tarball
 #   COMMIT_TIMEOUT=300  seconds to wait for a workload's blobs to appear in Azurite
 #   KEEP_WORK=1         keep the temporary directory (logs) after the run
@@ -23,12 +26,14 @@ export LC_ALL=C
 here="$(cd "$(dirname "$0")" && pwd)"
 azblobfs="$(realpath "${1:-$here/../build/azblobfs}")"
 runs="${RUNS:-3}"
-read -r -a tools <<<"${TOOLS:-azblobfs rclone local raw}"
+read -r -a tools <<<"${TOOLS:-azblobfs azblobfs-local rclone local raw}"
+read -r -a workloads <<<"${WORKLOADS:-seq files sqlite untar}"
+read -r -a sql_modes <<<"${SQL_MODES:-delete truncate persist wal}"
 seq_bytes=$((${SEQ_MIB:-256} * 1024 * 1024))
 seq_mb=$(awk -v b="$seq_bytes" 'BEGIN { print b / 1e6 }')
-nfiles="${FILES:-5000}"
+nfiles="${FILES:-10000}"
 file_bytes=$((${FILE_KIB:-10} * 1024))
-sql_tx="${SQL_TX:-1000}"
+sql_tx="${SQL_TX:-300}"
 untar_files="${UNTAR_FILES:-2000}"
 commit_timeout="${COMMIT_TIMEOUT:-300}"
 azurite_bin="$here/../node_modules/.bin/azurite-blob"
@@ -66,12 +71,14 @@ mkdir -p "$work/src/tree" && tar xf "$work/src/tree.tar" -C "$work/src/tree"
 (cd "$work/src/tree" && xargs stat -c '%n %s' <"$work/src/tree.names") | sort >"$work/src/tree.list"
 tree_dirs=$(xargs -n 1 dirname <"$work/src/tree.names" | sort -u | wc -l)
 tree_mib=$(du -sm --apparent-size "$work/src/tree" | cut -f1)
-{
-    echo "PRAGMA journal_mode=delete;"
-    for ((i = 1; i <= sql_tx; i++)); do
-        echo "INSERT INTO t(v) VALUES('transaction $i: $(printf '%064d' "$i")');"
-    done
-} >"$work/src/inserts.sql"
+for mode in "${sql_modes[@]}"; do
+    {
+        echo "PRAGMA journal_mode=$mode;"
+        for ((i = 1; i <= sql_tx; i++)); do
+            echo "INSERT INTO t(v) VALUES('transaction $i: $(printf '%064d' "$i")');"
+        done
+    } >"$work/src/inserts-$mode.sql"
+done
 
 rclone_conf="$work/rclone.conf"
 echo "write_bench: $(date +%T) tools: ${tools[*]}; $runs runs" >&2
@@ -170,30 +177,32 @@ files_once() {
     close_target
 }
 
-# True when the committed blob db.sqlite holds all SQL_TX rows (checked on a downloaded copy).
+# True when the committed blob db-$mode.sqlite holds all SQL_TX rows (checked on a downloaded copy).
 db_committed() {
-    az cat "$container/db.sqlite" >"$work/db.copy" 2>/dev/null &&
+    az cat "$container/db-$mode.sqlite" >"$work/db.copy" 2>/dev/null &&
         [[ "$(sqlite3 "$work/db.copy" 'SELECT count(*) FROM t' 2>/dev/null)" == "$sql_tx" ]]
 }
 
-# SQL_TX transactions of one INSERT each, sqlite3 CLI, journal_mode=delete: transactions/s.
+# For each journal mode: SQL_TX transactions of one INSERT each (sqlite3 CLI): transactions/s.
 sqlite_once() {
     local start end commit out
     open_target "$1" sqlite "$2"
-    checked sqlite3 "$dir/db.sqlite" 'CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)'
-    start=$(now)
-    out=$(checked sqlite3 "$dir/db.sqlite" <"$work/src/inserts.sql")
-    end=$(now)
-    [[ "$out" == delete ]] || fail "PRAGMA journal_mode=delete answered '$out'"
-    out=$(checked sqlite3 "$dir/db.sqlite" 'PRAGMA integrity_check; SELECT count(*) FROM t')
-    [[ "$out" == "ok"$'\n'"$sql_tx" ]] || fail "the database on the target reads back '$out'"
-    if [[ "$tool" == local ]]; then
-        commit=$end
-    else
-        commit=$(wait_for "$container/db.sqlite with $sql_tx rows" db_committed)
-    fi
-    rate "$sql_tx" "$start" "$end" >>"$work/res/$tool.sqlite_app"
-    rate "$sql_tx" "$start" "$commit" >>"$work/res/$tool.sqlite_commit"
+    for mode in "${sql_modes[@]}"; do
+        checked sqlite3 "$dir/db-$mode.sqlite" 'CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)'
+        start=$(now)
+        out=$(checked sqlite3 "$dir/db-$mode.sqlite" <"$work/src/inserts-$mode.sql")
+        end=$(now)
+        [[ "$out" == "$mode" ]] || fail "PRAGMA journal_mode=$mode answered '$out'"
+        out=$(checked sqlite3 "$dir/db-$mode.sqlite" 'PRAGMA integrity_check; SELECT count(*) FROM t')
+        [[ "$out" == "ok"$'\n'"$sql_tx" ]] || fail "the $mode database on the target reads back '$out'"
+        if [[ "$tool" == local ]]; then
+            commit=$end
+        else
+            commit=$(wait_for "$container/db-$mode.sqlite with $sql_tx rows" db_committed)
+        fi
+        rate "$sql_tx" "$start" "$end" >>"$work/res/$tool.sqlite_${mode}_app"
+        rate "$sql_tx" "$start" "$commit" >>"$work/res/$tool.sqlite_${mode}_commit"
+    done
     close_target
 }
 
@@ -221,6 +230,7 @@ untar_once() {
 measure() {
     local wl="$1" tool="$2" run="$3" rc=0
     [[ "$wl" == sqlite && "$tool" == raw ]] && return 0
+    [[ "$wl" != sqlite && "$tool" == azblobfs-local ]] && return 0
     echo "write_bench: $(date +%T) run $run: $wl on $tool" >&2
     set +e
     (
@@ -237,7 +247,7 @@ measure() {
 }
 
 for run in $(seq "$runs"); do
-    for wl in seq files sqlite untar; do
+    for wl in "${workloads[@]}"; do
         start_round
         for tool in "${tools[@]}"; do
             measure "$wl" "$tool" "$run"

@@ -26,7 +26,7 @@ fail() {
         if [[ -n "${2:-}" && -s "$2" ]]; then
             echo; echo "stderr:"; echo; echo '```'; tail -n 20 "$2"; echo '```'
         fi
-        if [[ "$tool" == azblobfs || "$tool" == rclone ]] && [[ -s "${log:-}" ]]; then
+        if [[ "$tool" == azblobfs* || "$tool" == rclone ]] && [[ -s "${log:-}" ]]; then
             echo; echo "last warnings and errors of the mount log \`$log\`:"; echo; echo '```'
             grep -vE ' (debug|trace|info) |DEBUG|INFO' "$log" | tail -n 30; echo '```'
         fi
@@ -48,15 +48,19 @@ checked() {
 
 container_name() { echo "w$3-$1-$2"; }   # WORKLOAD TOOL RUN: lowercase, digits, hyphens
 
-# mount_w_azblobfs CONTAINER MP CACHE LOG: azblobfs with its default write options.
+# mount_w_azblobfs CONTAINER MP CACHE LOG [FLAGS...]: azblobfs with its default write options
+# (plus FLAGS).
 mount_w_azblobfs() {
     local out="$4.out"
     mkdir -p "$2" "$3"
     if ! "$azblobfs" mount "$2" --container "$1" --cache-dir "$3" --blob-endpoint "$endpoint" \
-        --log-file "$4" >"$out" 2>&1 || ! is_mounted "$2"; then
-        fail "\`azblobfs mount $2 --container $1\` failed" "$out"
+        --log-file "$4" "${@:5}" >"$out" 2>&1 || ! is_mounted "$2"; then
+        fail "\`azblobfs mount $2 --container $1 ${*:5}\` failed" "$out"
     fi
 }
+
+# mount_w_azblobfs-local: azblobfs with --fsync local (fsync waits for the local disk only).
+mount_w_azblobfs-local() { mount_w_azblobfs "$@" --fsync local; }
 
 # mount_w_rclone CONTAINER MP CACHE LOG: rclone mount --vfs-cache-mode writes, in the background.
 mount_w_rclone() {
@@ -90,7 +94,7 @@ open_target() {
         raw)
             dir=""
             checked az mb "$container" >/dev/null ;;
-        azblobfs | rclone)
+        azblobfs | azblobfs-local | rclone)
             checked az mb "$container" >/dev/null
             rm -rf "$cache"
             "mount_w_$tool" "$container" "$mp" "$cache" "$log"
@@ -103,7 +107,7 @@ close_target() {
     case "$tool" in
         local) rm -rf "$dir" ;;
         raw) delete_container "$container" ;;
-        azblobfs)
+        azblobfs | azblobfs-local)
             checked "$azblobfs" unmount "$mp" >/dev/null
             is_mounted "$mp" && fail "$mp is still mounted after azblobfs unmount"
             rm -rf "$cache"
@@ -119,7 +123,7 @@ close_target() {
 recover_target() {
     local tool="$1" wl="$2" run="$3" mp="$work/mnt/$1"
     if is_mounted "$mp"; then
-        [[ "$tool" == azblobfs ]] && timeout 60 "$azblobfs" unmount "$mp" >/dev/null 2>&1
+        [[ "$tool" == azblobfs* ]] && timeout 60 "$azblobfs" unmount "$mp" >/dev/null 2>&1
         force_unmount "$mp"
     fi
     [[ "$tool" == local ]] || delete_container "$(container_name "$wl" "$tool" "$run")"
