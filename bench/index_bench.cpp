@@ -8,12 +8,17 @@
 //   index_bench query CACHE_DIR ITERATIONS
 //       a selective query (about 0.4% of leads) and a by-lead lookup ITERATIONS times each; prints
 //       p50/p99 in ms and the match counts.
+//   index_bench gen-dir CACHE_DIR DIR N
+//       one directory DIR of N files (f0000000 ...) listed in the cache directory's index with a
+//       listing validated now, as a mount that listed it would leave it (no store): what a
+//       remount then serves without a List call.
 //   index_bench upload CONNECTION_STRING CONTAINER N THREADS
 //       N sidecar blobs metadata/<lead>.json (Put Blob, THREADS in flight).
 //   index_bench rawget CONNECTION_STRING CONTAINER THREADS
 //       lists CONTAINER/metadata/ and GETs every blob, THREADS in flight (raw HTTP: the Azure
 //       client over curl, no cache); prints "blobs=N seconds=S rate=R".
 #include <algorithm>
+#include <chrono>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -98,6 +103,41 @@ int gen(const std::string& dir, uint64_t n, bool properties, bool twins) {
     std::printf("sidecars=%llu seconds=%.2f used_bytes=%llu bytes_per_sidecar=%.0f\n",
                 static_cast<unsigned long long>(n), seconds, static_cast<unsigned long long>(stats.used_pages_bytes),
                 static_cast<double>(stats.used_pages_bytes) / static_cast<double>(n));
+    return 0;
+}
+
+int gen_dir(const std::string& cache_dir, const std::string& dir, uint64_t n) {
+    auto env = azb::open_cache_env(cache_dir, 64ull << 30);
+    if (!env) {
+        std::fprintf(stderr, "gen-dir: %s\n", env.status().to_string().c_str());
+        return 1;
+    }
+    auto entries = azb::make_metadata_index(*env);
+    std::vector<std::pair<std::string, azb::EntryRecord>> children;
+    children.reserve(n);
+    const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    for (uint64_t i = 0; i < n; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "f%07llu", static_cast<unsigned long long>(i));
+        azb::EntryRecord r = file_entry(100 + i % 900, "\"0x" + std::to_string(i) + "\"");
+        r.validated_at_ns = now;
+        children.emplace_back(name, std::move(r));
+    }
+    auto start = Clock::now();
+    azb::EntryRecord d;
+    d.type = azb::EntryType::kDirectory;
+    d.validated_at_ns = now;
+    azb::Status st = azb::Status::ok();
+    auto root = entries->replace_listing("", {{dir, d}}, now);
+    if (!root.is_ok()) st = root.status();
+    if (st.is_ok()) st = entries->replace_listing(dir, children, now).status();
+    if (!st.is_ok()) {
+        std::fprintf(stderr, "gen-dir: %s\n", st.to_string().c_str());
+        return 1;
+    }
+    (void)(*env)->sync();
+    std::printf("entries=%llu seconds=%.2f\n", static_cast<unsigned long long>(n), seconds_since(start));
     return 0;
 }
 
@@ -190,6 +230,7 @@ int main(int argc, char** argv) {
         return gen(a[1], std::stoull(a[2]), properties, twins);
     }
     if (a.size() == 3 && a[0] == "query") return query(a[1], std::stoi(a[2]));
+    if (a.size() == 4 && a[0] == "gen-dir") return gen_dir(a[1], a[2], std::stoull(a[3]));
     if (a.size() == 5 && a[0] == "upload") return upload(a[1], a[2], std::stoi(a[3]), std::stoi(a[4]));
     if (a.size() == 4 && a[0] == "rawget") return rawget(a[1], a[2], std::stoi(a[3]));
     std::fprintf(stderr, "usage: see the comment at the top of bench/index_bench.cpp\n");
