@@ -78,7 +78,7 @@ TEST_F(UploadSemantics, AWriteAfterFsyncDownloadsNothing) {
     counting_->reset_counts();
     write(f, 100, "page");
     ASSERT_TRUE(fs().fsync(f.ino, f.fh).is_ok());
-    EXPECT_EQ(counting_->counts().read, 0u);
+    EXPECT_EQ(counting_->counts().get, 0u);
     close(f);
 }
 
@@ -97,7 +97,7 @@ TEST_F(UploadSemantics, UnchangedCachedBlocksAreUploadedWithoutAGet) {
     ASSERT_TRUE(st.is_ok()) << st.to_string();
     EXPECT_EQ(blob("theirs"), data);
     WriteCounts c = counting_->counts();
-    EXPECT_EQ(c.read, 0u) << "blocks 0, 2 and 3 come from the block cache";
+    EXPECT_EQ(c.get, 0u) << "blocks 0, 2 and 3 come from the block cache";
     EXPECT_EQ(counting_->bytes_read(), 0u);
     EXPECT_EQ(c.put_block, 4u) << "no block list of this mount's to reuse: all four are staged";
     close(f);

@@ -1,7 +1,8 @@
 // A BlobStore wrapper for tests of the Filesystem core and write-back: forwards every call to a
-// real store, counts calls, bytes read and each kind of write, records ranged reads, and can be
+// real store, counts every attempt by kind (the production meter, blob/metered_blob_store.h,
+// sits in front of the failures, so a failed call counts too), records ranged reads, and can be
 // switched to fail every call with a given code (Unavailable: the store is unreachable, for
-// offline mode), or to lose the response of the next commit. Thread-safe.
+// offline mode), to lose the response of the next commit, or to hold GETs. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "blob/blob_store.h"
+#include "blob/metered_blob_store.h"
 
 namespace azblobfs::testing {
 
@@ -21,34 +23,28 @@ struct ReadCall {
     std::optional<std::string> if_match;
 };
 
-struct WriteCounts {
-    uint64_t put_blob = 0;
-    uint64_t put_block = 0;
-    uint64_t put_block_list = 0;
-    uint64_t delete_blob = 0;
-    uint64_t copy_blob = 0;
-    uint64_t read = 0;
-};
+// Requests by kind since the last reset_counts() (reads are "get").
+using WriteCounts = RequestCounts;
 
 class CountingStore final : public BlobStore {
 public:
-    explicit CountingStore(std::shared_ptr<BlobStore> inner) : inner_(std::move(inner)) {}
+    explicit CountingStore(std::shared_ptr<BlobStore> inner);
 
     // Ok: forward calls. Any other code: every call fails with it.
-    void fail_with(Code code) { fail_code_.store(code); }
+    void fail_with(Code code);
     // The next Put Blob or Put Block List is carried out, and its caller gets Unavailable (a
     // response lost after the store committed).
-    void lose_next_commit_response() { lose_commit_response_.store(true); }
+    void lose_next_commit_response();
     // While held, every GET waits (a slow network) until release_reads(); reads_waiting() says
     // how many are waiting.
     void hold_reads();
     void release_reads();
     int reads_waiting() const;
 
-    uint64_t calls() const { return calls_.load(); }
-    uint64_t list_calls() const { return list_calls_.load(); }
-    uint64_t properties_calls() const { return properties_calls_.load(); }
-    uint64_t bytes_read() const { return bytes_read_.load(); }
+    uint64_t calls() const;  // requests of every kind
+    uint64_t list_calls() const { return counts().list_blobs + counts().list_containers; }
+    uint64_t properties_calls() const { return counts().get_properties; }
+    uint64_t bytes_read() const { return counts().bytes_read; }
     std::vector<ReadCall> reads() const;
     WriteCounts counts() const;
     void reset_counts();
@@ -77,25 +73,14 @@ public:
     Status set_tier(const std::string& container, const std::string& blob, const std::string& tier) override;
 
 private:
-    // Counts the call; returns the injected failure, if any.
-    Status enter();
-    // `committed`, or Unavailable when the commit's response is to be lost.
-    Result<WriteResult> deliver(Result<WriteResult> committed);
+    class Faults;  // the injected failures and holds, between the meter and the inner store
 
-    std::shared_ptr<BlobStore> inner_;
-    mutable std::mutex hold_mu_;  // guards the two fields below
-    std::condition_variable hold_cv_;
-    bool reads_held_ = false;
-    int reads_waiting_ = 0;
-    std::atomic<Code> fail_code_{Code::kOk};
-    std::atomic<bool> lose_commit_response_{false};
-    std::atomic<uint64_t> calls_{0};
-    std::atomic<uint64_t> list_calls_{0};
-    std::atomic<uint64_t> properties_calls_{0};
-    std::atomic<uint64_t> bytes_read_{0};
-    mutable std::mutex mu_;  // guards reads_
+    std::shared_ptr<RequestCounters> counters_ = std::make_shared<RequestCounters>();
+    std::shared_ptr<Faults> faults_;
+    std::unique_ptr<BlobStore> metered_;  // the meter over faults_
+    mutable std::mutex mu_;               // guards the two fields below
     std::vector<ReadCall> reads_;
-    WriteCounts writes_;  // guarded by mu_
+    RequestCounts baseline_;              // the counters at the last reset_counts()
 };
 
 }  // namespace azblobfs::testing
