@@ -78,14 +78,18 @@ public:
         return out;
     }
 
-    Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag) override {
+    Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag,
+                                     int64_t validated_before_ns) override {
         AZB_RETURN_IF_ERROR(usable());
         const CacheDbis& dbis = env_->dbis();
         AZB_ASSIGN_OR_RETURN(auto txn, env_->begin_write());
         AZB_ASSIGN_OR_RETURN(auto journaled, journal_kind(txn, path));
         if (journaled) return false;
         AZB_ASSIGN_OR_RETURN(auto record, index_rows::read_entry(txn, dbis, path));
-        if (!record || record->type != EntryType::kFile || record->etag != etag) return false;
+        if (!record || record->type != EntryType::kFile || record->etag != etag ||
+            record->validated_at_ns >= validated_before_ns) {
+            return false;
+        }
         std::vector<uint64_t> removed;
         AZB_RETURN_IF_ERROR(index_rows::remove_entry_tree(txn, dbis, path, &removed).status());
         AZB_RETURN_IF_ERROR(index_rows::remove_child_row(txn, dbis, path));

@@ -58,10 +58,13 @@ public:
     // The files (path and ETag) whose path starts with the bytes of `prefix`.
     virtual Result<std::vector<std::pair<std::string, std::string>>> files_with_prefix(
         const std::string& prefix) = 0;
-    // Removes the file record of `path` when it still has ETag `etag` and the journal holds no
-    // record for it: what a crawl that no longer finds the blob may drop. A newer version (the
-    // mount revalidated or committed it meanwhile) or a local change keeps it. True if removed.
-    virtual Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag) = 0;
+    // Removes the file record of `path` when it still has ETag `etag`, was last validated
+    // before `validated_before_ns` and the journal holds no record for it: what a crawl that
+    // started at validated_before_ns and did not find the blob may drop. A record the mount
+    // stored, revalidated or committed since the crawl began, or a local change, stays. True if
+    // removed.
+    virtual Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag,
+                                             int64_t validated_before_ns) = 0;
 
     virtual Result<std::optional<DirListing>> listing(const std::string& dir) = 0;
     // Part of the listing of `dir`: the children whose name sorts after `after` ("" from the

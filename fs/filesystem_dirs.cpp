@@ -66,14 +66,21 @@ Result<std::optional<DirChild>> FilesystemImpl::child_at(DirHandle& dh, uint64_t
         if (k >= dh.children.size()) return std::optional<DirChild>();
         return std::optional<DirChild>(dh.children[k]);
     }
-    if (k < dh.page_start) {  // rewound (seekdir, rewinddir): start over
+    if (k < dh.page_start && !dh.previous.empty() && k >= dh.page_start - dh.previous.size()) {
+        dh.page_start -= dh.previous.size();  // one page back: the one kept
+        dh.children.swap(dh.previous);
+        dh.previous.clear();
+        dh.last_page = false;
+    } else if (k < dh.page_start) {  // further back (seekdir, rewinddir): start over
         dh.page_start = 0;
+        dh.previous.clear();
         AZB_RETURN_IF_ERROR(read_page(dh, ""));
     }
     while (k >= dh.page_start + dh.children.size()) {
         if (dh.last_page || dh.children.empty()) return std::optional<DirChild>();
         std::string after = dh.children.back().name;
         dh.page_start += dh.children.size();
+        dh.previous = std::move(dh.children);
         AZB_RETURN_IF_ERROR(read_page(dh, after));
     }
     return std::optional<DirChild>(dh.children[k - dh.page_start]);

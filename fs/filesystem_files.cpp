@@ -225,6 +225,7 @@ Result<std::string> FilesystemImpl::read_version(FileVersion* version, uint64_t 
             std::lock_guard lock(readahead->mu);
             readahead->window = 0;
             readahead->next_block = 0;
+            readahead->trigger_block = 0;
         }
         data = read_path_.read(*version, offset, size);
     }

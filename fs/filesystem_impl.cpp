@@ -205,13 +205,16 @@ Result<EntryReply> FilesystemImpl::lookup(uint64_t parent, const std::string& na
     if (!record && negatives_.contains(path, t)) return negative_reply();
     // A directory not listed (or listed too long ago): list it when one List call holds it,
     // so that this name and every sibling are answered by that one request.
-    if (!large_dirs_.contains(dir, t)) {
+    // (Not with --dir-ttl 0: no listing would be fresh for the next name.)
+    if (options_.dir_ttl_s > 0 && !large_dirs_.contains(dir, t)) {
         Result<std::optional<DirListing>> loaded = loader_.load_if_one_page(dir, t);
         if (loaded.is_ok() && *loaded) {
             AZB_ASSIGN_OR_RETURN(listed, reply_from_listing(dir, path, name, t, &has_listing));
             if (listed && listed->attr.ino == 0) negatives_.remember(path, t);
             if (listed) return *listed;
-        } else if (loaded.is_ok()) {
+        } else if (loaded.is_ok() || !is_offline_error(loaded.status())) {
+            // Over one page, or a listing the store refuses (e.g. a SAS without list rights):
+            // probe names here for dir_ttl instead of trying the listing again per name.
             large_dirs_.remember(dir, t);
         }
         // A failed listing: the probe below answers, or serves the index when offline.

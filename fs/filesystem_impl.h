@@ -129,6 +129,9 @@ private:
         std::vector<DirChild> children;  // the whole listing, or the page read last
         uint64_t page_start = 0;         // stream index of children[0] when paging
         bool last_page = false;          // no child sorts after the page
+        // The page before `children` (the kernel asks again from inside the entries of its last
+        // reply when they did not fit its buffer, which may lie on the page before).
+        std::vector<DirChild> previous;
     };
 
     // filesystem_impl.cpp: records and replies

@@ -152,26 +152,30 @@ bool FilesystemImpl::keeps_old_bytes(uint64_t index, uint64_t offset, uint64_t e
     return from > 0 || to < existing_len;
 }
 
-// Runs before the path lock: reads the bytes that a write of [offset, offset + size) keeps from
-// the two blocks at its edges, so that a base block missing from the cache is fetched now and
-// the write under the lock finds it cached: no operation on the path waits behind a GET. Best
-// effort: what changed meanwhile (a replaced blob, an append, an error) is left to the write.
+// Runs before the path lock: fetches the base bytes that a write of [offset, offset + size)
+// keeps from the two blocks at its edges into the block cache, so that the write under the lock
+// finds them there and no operation on the path waits behind a GET. Read-only and best effort:
+// it reads only a version the version gate admits already (never switches it, which could race
+// with the flusher's commit of the file) and only blocks that are not dirty; whatever it skips,
+// or what changed meanwhile, the write reads under the lock as before.
 void FilesystemImpl::prefetch_edges(const std::string& path, FileHandle& h, uint64_t offset, uint64_t size) {
     if (size == 0 || h.append) return;
     Result<std::optional<LocalState>> state = local_state(path);
     if (!state.is_ok() || !*state) return;
-    LocalState& s = **state;
-    if (!s.journaled) {
-        FileVersion opened;
-        {
-            std::lock_guard hl(h.mu);
-            opened = followed_version(h);
-        }
-        if (!opened.etag.empty() && opened.etag != s.entry.etag) return;
-    }
+    const LocalState& s = **state;
+    const JournalRecord& r = s.record;
+    if (r.underlay_etag.empty() || !r.source_path.empty()) return;
+    if (gate_.lineage_if(s.entry.file_id, r.underlay_etag) == 0) return;
+    const BlobLocation loc = names_.locate(path);
+    const FileVersion v{path, loc.container, loc.blob, s.entry.file_id, r.underlay_etag,
+                        std::max(r.base_size, r.underlay_size)};
     const uint64_t end = offset + size;
     for (uint64_t i : {offset / kB, (end - 1) / kB}) {
-        if (keeps_old_bytes(i, offset, end, s.record.size)) (void)local_block(path, s.record, s.entry, i);
+        const uint64_t start = i * kB;
+        if (keeps_old_bytes(i, offset, end, r.size) && start < r.underlay_size) {
+            Result<std::optional<std::string>> dirty = journal_->block(r.content_id, i);
+            if (dirty.is_ok() && !*dirty) (void)read_path_.read(v, start, std::min(kB, r.underlay_size - start));
+        }
         if (offset / kB == (end - 1) / kB) break;
     }
 }

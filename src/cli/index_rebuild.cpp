@@ -89,14 +89,16 @@ Status index_blob(Crawl& c, const std::string& path, const EntryRecord& record) 
     return Status::ok();
 }
 
-// After a complete listing of `path_prefix`: drops the files the index holds there that the
-// listing did not show (deleted in Azure while no mount saw it), unless the mount changed them
-// meanwhile or they wait for an upload (remove_if_unchanged).
-Status drop_unlisted(Crawl& c, const std::string& path_prefix, const std::unordered_set<std::string>& seen) {
+// After a complete listing of `path_prefix` that began at `started_ns`: drops the files the
+// index holds there that the listing did not show (deleted in Azure while no mount saw it),
+// unless a mount stored or revalidated them since the listing began, or they wait for an upload
+// (remove_if_unchanged).
+Status drop_unlisted(Crawl& c, const std::string& path_prefix, const std::unordered_set<std::string>& seen,
+                     int64_t started_ns) {
     AZB_ASSIGN_OR_RETURN(auto held, c.entries->files_with_prefix(path_prefix));
     for (const auto& [path, etag] : held) {
         if (seen.count(path) != 0) continue;
-        AZB_ASSIGN_OR_RETURN(bool removed, c.entries->remove_if_unchanged(path, etag));
+        AZB_ASSIGN_OR_RETURN(bool removed, c.entries->remove_if_unchanged(path, etag, started_ns));
         if (removed) ++c.dropped;
     }
     return Status::ok();
@@ -132,7 +134,7 @@ Status list_container(Crawl& c, const std::string& container, const std::string&
         progress.update(c.listed, 0);
         options.marker = page.next_marker;
     } while (!options.marker.empty());
-    return drop_unlisted(c, path_prefix, seen);
+    return drop_unlisted(c, path_prefix, seen, now_ns);
 }
 
 Result<std::vector<std::string>> containers_to_crawl(const RebuildFlags& flags, BlobStore& store,

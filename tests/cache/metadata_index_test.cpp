@@ -39,8 +39,8 @@ protected:
         return rec.is_ok() ? *rec : std::nullopt;
     }
 
-    bool removed(const std::string& path, const std::string& etag) {
-        auto r = index_->remove_if_unchanged(path, etag);
+    bool removed(const std::string& path, const std::string& etag, int64_t before_ns = INT64_MAX) {
+        auto r = index_->remove_if_unchanged(path, etag, before_ns);
         EXPECT_TRUE(r.is_ok()) << r.status().to_string();
         return r.is_ok() && *r;
     }
@@ -147,6 +147,7 @@ TEST_F(MetadataIndexTest, FilesWithPrefixFindsShortAndHashedPathsAndRemoveIfUnch
     EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"c/m/a.json", "ea"}, {"c/m/b.json", "eb"}, {deep, "ed"}}))
         << "files only, hashed keys by their stored path, nothing outside the prefix";
     EXPECT_EQ(removed("c/m/a.json", "other"), false) << "a newer version stays";
+    EXPECT_EQ(removed("c/m/a.json", "ea", 0), false) << "validated since the crawl began: stays";
     EXPECT_EQ(removed("c/m/sub", ""), false) << "directories stay";
     EXPECT_EQ(removed("c/m/a.json", "ea"), true);
     EXPECT_EQ(removed(deep, "ed"), true);

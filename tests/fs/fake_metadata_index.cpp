@@ -53,10 +53,14 @@ Result<std::vector<std::pair<std::string, std::string>>> FakeMetadataIndex::file
     return out;
 }
 
-Result<bool> FakeMetadataIndex::remove_if_unchanged(const std::string& path, const std::string& etag) {
+Result<bool> FakeMetadataIndex::remove_if_unchanged(const std::string& path, const std::string& etag,
+                                                    int64_t validated_before_ns) {
     std::lock_guard lock(mu_);
     auto it = entries_.find(path);
-    if (it == entries_.end() || it->second.type != EntryType::kFile || it->second.etag != etag) return false;
+    if (it == entries_.end() || it->second.type != EntryType::kFile || it->second.etag != etag ||
+        it->second.validated_at_ns >= validated_before_ns) {
+        return false;
+    }
     entries_.erase(it);
     return true;
 }

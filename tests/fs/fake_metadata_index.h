@@ -16,7 +16,8 @@ public:
     Result<EntryRecord> put(const std::string& path, EntryRecord record) override;
     Result<uint64_t> remove(const std::string& path) override;
     Result<std::vector<std::pair<std::string, std::string>>> files_with_prefix(const std::string& prefix) override;
-    Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag) override;
+    Result<bool> remove_if_unchanged(const std::string& path, const std::string& etag,
+                                     int64_t validated_before_ns) override;
     Result<std::optional<DirListing>> listing(const std::string& dir) override;
     Result<std::optional<DirListing>> listing_page(const std::string& dir, const std::string& after,
                                                    size_t max) override;

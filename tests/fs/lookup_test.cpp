@@ -118,6 +118,18 @@ TEST_F(LookupTest, TheFirstLookupInADirectoryListsItOnceAndItsSiblingsCostNothin
     EXPECT_EQ(store_->properties_calls(), 0u) << "no probe of any name";
 }
 
+// With --dir-ttl 0 no listing is ever fresh, so a lookup does not list the directory first: it
+// probes the name, as before listings on lookup existed.
+TEST_F(LookupTest, WithDirTtlZeroALookupProbesWithoutListing) {
+    put("d/f", "x");
+    FsOptions o = options();
+    o.dir_ttl_s = 0;
+    mount(o);
+    EXPECT_NE(walk("d/f").attr.ino, 0u);
+    EXPECT_EQ(store_->list_calls(), 2u) << "one probe List for d and one for f, no directory listing";
+    EXPECT_EQ(store_->properties_calls(), 2u);
+}
+
 // A directory over one List page (5,000 names) is not listed by a lookup: the name is probed,
 // and later lookups there do not try the listing again within dir_ttl.
 TEST_F(LookupTest, ALookupInADirectoryOverOnePageProbesTheName) {
@@ -187,6 +199,11 @@ TEST_F(LookupTest, ReaddirPagesThroughALargeDirectoryAndRewinds) {
         offset += chunk->size();
     }
     EXPECT_EQ(got, want);
+    // Asked again from inside the last reply, across a page boundary (names 1,023 and 1,024).
+    Result<std::vector<DirEntryPlus>> back = fs_->readdir(dir, *fh, 2 + 1020, 10, false);
+    ASSERT_TRUE(back.is_ok());
+    ASSERT_EQ(back->size(), 10u);
+    for (size_t i = 0; i < back->size(); ++i) EXPECT_EQ((*back)[i].name, want[1020 + i]);
     Result<std::vector<DirEntryPlus>> again = fs_->readdir(dir, *fh, 5, 2, false);
     ASSERT_TRUE(again.is_ok());
     ASSERT_EQ(again->size(), 2u);
