@@ -7,17 +7,17 @@
 
 namespace azblobfs {
 
-Result<DirListing> DirLoader::load(const std::string& dir, int64_t now_ns) {
-    AZB_ASSIGN_OR_RETURN(std::optional<DirListing> listing, load_pages(dir, now_ns, false));
-    if (!listing) return Status(Code::kInternal, "listing of " + dir + " stopped after one page");
-    return std::move(*listing);
+Status DirLoader::load(const std::string& dir, int64_t now_ns) {
+    AZB_ASSIGN_OR_RETURN(bool listed, load_pages(dir, now_ns, false));
+    if (!listed) return Status(Code::kInternal, "listing of " + dir + " stopped after one page");
+    return Status::ok();
 }
 
-Result<std::optional<DirListing>> DirLoader::load_if_one_page(const std::string& dir, int64_t now_ns) {
+Result<bool> DirLoader::load_if_one_page(const std::string& dir, int64_t now_ns) {
     return load_pages(dir, now_ns, true);
 }
 
-Result<std::optional<DirListing>> DirLoader::load_pages(const std::string& dir, int64_t now_ns, bool one_page) {
+Result<bool> DirLoader::load_pages(const std::string& dir, int64_t now_ns, bool one_page) {
     BlobLocation loc = names_.locate(dir);
     std::optional<Children> listed;
     if (loc.account_root) {
@@ -25,7 +25,7 @@ Result<std::optional<DirListing>> DirLoader::load_pages(const std::string& dir, 
     } else {
         AZB_ASSIGN_OR_RETURN(listed, list_blobs(dir, loc, now_ns, one_page));
     }
-    if (!listed) return std::optional<DirListing>();
+    if (!listed) return false;
     Children& children = *listed;
     AZB_RETURN_IF_ERROR(carry_over(dir, &children));
 
@@ -34,10 +34,7 @@ Result<std::optional<DirListing>> DirLoader::load_pages(const std::string& dir, 
     for (auto& [name, record] : children) rows.emplace_back(name, std::move(record));
     AZB_ASSIGN_OR_RETURN(std::vector<uint64_t> removed, index_.replace_listing(dir, rows, now_ns));
     for (uint64_t file_id : removed) AZB_RETURN_IF_ERROR(gate_.remove(file_id));
-    // The stored listing, not the store's: local changes not yet uploaded are part of it.
-    AZB_ASSIGN_OR_RETURN(std::optional<DirListing> stored, index_.listing(dir));
-    if (!stored) return Status(Code::kIoError, "listing of " + dir + " was not stored");
-    return stored;
+    return true;
 }
 
 Result<DirLoader::Children> DirLoader::list_containers(int64_t now_ns) {

@@ -40,17 +40,18 @@ public:
         : store_(store), index_(index), gate_(gate), names_(names), skipped_(skipped),
           mount_start_ns_(mount_start_ns) {}
 
-    // Lists `dir` (a directory path) completely and stores it with validated_at = now_ns.
-    Result<DirListing> load(const std::string& dir, int64_t now_ns);
+    // Lists `dir` (a directory path) completely and stores it with validated_at = now_ns; the
+    // stored listing (local changes not yet uploaded included) is then read from the index.
+    Status load(const std::string& dir, int64_t now_ns);
     // The same when the store answers the listing in one List call (one page, up to 5,000
-    // names); nullopt, with nothing stored, when the directory holds more. What a lookup in a
-    // directory not listed yet costs: one request, after which its siblings cost none.
-    Result<std::optional<DirListing>> load_if_one_page(const std::string& dir, int64_t now_ns);
+    // names): true; false, with nothing stored, when the directory holds more. What a lookup in
+    // a directory not listed yet costs: one request, after which its siblings cost none.
+    Result<bool> load_if_one_page(const std::string& dir, int64_t now_ns);
 
 private:
     using Children = std::map<std::string, EntryRecord>;
 
-    Result<std::optional<DirListing>> load_pages(const std::string& dir, int64_t now_ns, bool one_page);
+    Result<bool> load_pages(const std::string& dir, int64_t now_ns, bool one_page);
     Result<Children> list_containers(int64_t now_ns);
     // nullopt: one_page was asked for and the listing goes on past the first page.
     Result<std::optional<Children>> list_blobs(const std::string& dir, const BlobLocation& loc,

@@ -10,13 +10,13 @@ Status FilesystemImpl::ensure_listing(const std::string& dir) {
     int64_t t = now();
     AZB_ASSIGN_OR_RETURN(std::optional<ListedName> listed, index_->listed_name(dir, ""));
     if (listed && fresh(listed->validated_at_ns, options_.dir_ttl_s, t)) return Status::ok();
-    Result<DirListing> loaded = loader_.load(dir, t);
+    Status loaded = loader_.load(dir, t);
     if (loaded.is_ok()) return Status::ok();
-    if (is_offline_error(loaded.status()) && listed) {
-        offline_.served(dir, loaded.status());
+    if (is_offline_error(loaded) && listed) {
+        offline_.served(dir, loaded);
         return Status::ok();
     }
-    return loaded.status();
+    return loaded;
 }
 
 // The whole listing of `dir`, as ensure_listing leaves it.

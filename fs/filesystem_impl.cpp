@@ -207,7 +207,7 @@ Result<EntryReply> FilesystemImpl::lookup(uint64_t parent, const std::string& na
     // so that this name and every sibling are answered by that one request.
     // (Not with --dir-ttl 0: no listing would be fresh for the next name.)
     if (options_.dir_ttl_s > 0 && !large_dirs_.contains(dir, t)) {
-        Result<std::optional<DirListing>> loaded = loader_.load_if_one_page(dir, t);
+        Result<bool> loaded = loader_.load_if_one_page(dir, t);
         if (loaded.is_ok() && *loaded) {
             AZB_ASSIGN_OR_RETURN(listed, reply_from_listing(dir, path, name, t, &has_listing));
             if (listed && listed->attr.ino == 0) negatives_.remember(path, t);
